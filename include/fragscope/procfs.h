@@ -8,6 +8,14 @@
  * line. The return value is the number of records (zones, or counters)
  * taken from the text; 0 when nothing usable was found (an error
  * diagnostic then says what was expected).
+ *
+ * Besides the printed fields: zoneinfo's pagesets give free_pcp (the cpus'
+ * "count" summed) and the zone counter "vm_stats_threshold_sum" (their
+ * "vm stats threshold" summed: the largest drift of NR_FREE_PAGES, used by
+ * fs_snapshot_check); pagetypeinfo's HighAtomic column and rows give
+ * reserved_highatomic (blocks << pageblock_order) and free_highatomic when
+ * not already known. Zone names other than the kernel's six, and lines over
+ * 4 KiB, are refused with a warning.
  */
 #ifndef FRAGSCOPE_PROCFS_H
 #define FRAGSCOPE_PROCFS_H

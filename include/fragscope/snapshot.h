@@ -101,6 +101,10 @@ enum fs_zone_known {
 	FS_ZK_PAGEBLOCKS         = 1u << 15, /* pageblocks[] */
 	FS_ZK_AREA_TOTAL         = 1u << 16, /* printed "= NkB" total of the free-area line */
 	FS_ZK_START_PFN          = 1u << 17,
+	/* order_blocks and mt_blocks come from separate reads (buddyinfo and
+	 * pagetypeinfo): fs_snapshot_check compares them with a tolerance
+	 * instead of exactly. Set by the parsers and by fs_snapshot_merge. */
+	FS_ZK_SPLIT_READS        = 1u << 18,
 };
 
 struct fs_zone {
@@ -195,7 +199,8 @@ int fs_snapshot_nr_orders(const struct fs_snapshot *s);       /* meta, else dedu
 /*
  * Merge what src knows into dst (same machine, same moment: buddyinfo +
  * pagetypeinfo + zoneinfo). Fields dst lacks are taken; fields both know and
- * that disagree become warnings on dst naming both sources.
+ * that disagree become warnings on dst naming both sources. src's
+ * diagnostics are appended to dst's; dst's source becomes "dst + src".
  */
 void fs_snapshot_merge(struct fs_snapshot *dst, const struct fs_snapshot *src);
 
