@@ -30,6 +30,11 @@ struct fs_report {
 	double timestamp;        /* seconds; see time_base */
 	enum fs_time_base time_base;
 	bool has_timestamp;
+	/* The date as a syslog/journalctl/logcat prefix printed it ("Nov 25 10:00:01",
+	 * "2024-11-25T10:00:01+0100"), "" when none. A dmesg stamp wins for
+	 * timestamp (FS_TIME_BOOT); a date with a zone gives FS_TIME_EPOCH; a date
+	 * without year or zone stays text only. */
+	char wallclock[48];
 	char comm[64];
 	int pid;                 /* -1 when not printed */
 	int cpu;                 /* -1 when not printed */
