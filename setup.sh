@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential autoconf automake libtool pkgconf
-libncurses-dev libyaml-dev libjson-c-dev libproc2-dev libcriterion-dev tmux"
+libncurses-dev libyaml-dev libjson-c-dev libproc2-dev libcriterion-dev tmux python3"
 
 missing=""
 for p in $PACKAGES; do

@@ -107,6 +107,13 @@ expect "show proc dumps" 0 \
 	out '^Node 0, zone Movable  \(empty\)$'
 # 137506 pages * 4096 B = 537.1 MiB
 
+# Where /proc cannot be read, the bare program shows the bundled real snapshot and says why.
+FRAGSCOPE_PROC_ROOT=$tmp/no-proc "$FS" >"$tmp/out" 2>"$tmp/err"; status=$?
+expect "bundled snapshot when /proc is unreadable" 0 \
+	out 'snapshots/x86_64-6.18-vm-24g' out 'kernel 6\.18\.44-fc-v657' \
+	out '^  Movable +96 +1044 +1074 +879 ' \
+	err "memory cannot be read .*no-proc/buddyinfo.*showing the bundled snapshot"
+
 run show "$LIVE"
 expect "show a directory of dumps" 0 out '^kernel 6\.18\.44-fc-v782' \
 	out '^  total +1057 +1006 +735 +561 +381 +257 +165 +100 +63 +30 +149$' \

@@ -32,7 +32,11 @@ struct show {
 	size_t shown;           /* frames written */
 	size_t errors;          /* error diagnostics, in the input or in shown snapshots */
 	struct fs_diags diags;  /* about the inputs (unreadable, unknown format, ...) */
+	const char *proc_root;  /* "/proc", or FRAGSCOPE_PROC_ROOT (tests) */
 };
+
+/* Shipped in snapshots/ and installed under $(pkgdatadir)/snapshots. */
+#define FS_BUNDLED_SNAPSHOT "x86_64-6.18-vm-24g"
 
 void cmd_show_usage(FILE *out)
 {
@@ -111,14 +115,46 @@ static bool select_frames(struct show *sh, size_t n, const char *source, bool al
 	return true;
 }
 
+static void show_files(struct show *sh, const char *const *paths, size_t n);
+
+/* The real snapshot shipped with fragscope: installed, or beside the build. */
+static const char *bundled_snapshot_dir(void)
+{
+	static const char *const candidates[] = {
+		FS_DATADIR "/snapshots/" FS_BUNDLED_SNAPSHOT,
+		FS_SRCDIR "/snapshots/" FS_BUNDLED_SNAPSHOT,
+	};
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+		if (access(candidates[i], R_OK) == 0)
+			return candidates[i];
+	return NULL;
+}
+
+/*
+ * Where this machine's /proc cannot be read (a container without procfs, a
+ * non-Linux host), show the bundled snapshot rather than nothing, and say so.
+ */
+static void show_bundled(struct show *sh, const struct fs_diags *why)
+{
+	const char *dir = bundled_snapshot_dir();
+	const char *reason = why->count ? why->items[0].message : "unknown reason";
+	if (!dir) {
+		fs_diags_append(&sh->diags, why);
+		return;
+	}
+	fs_diags_add(&sh->diags, FS_SEV_NOTE, "live:/proc", 0,
+		     "this machine's memory cannot be read (%s); showing the bundled snapshot %s",
+		     reason, dir);
+	show_files(sh, &dir, 1);
+}
+
 static void show_live(struct show *sh)
 {
 	struct fs_frame f;
 	fs_frame_init(&f);
 	f.snapshot = fs_snapshot_new();
-	if (fs_live_read(f.snapshot, "/proc") < 0) {
-		/* Not even buddyinfo: the snapshot's diagnostics say why. */
-		fs_diags_append(&sh->diags, &f.snapshot->diags);
+	if (fs_live_read(f.snapshot, sh->proc_root) < 0) {
+		show_bundled(sh, &f.snapshot->diags);
 		fs_frame_clear(&f);
 		return;
 	}
@@ -246,6 +282,9 @@ int cmd_show(int argc, char **argv)
 {
 	struct show sh = { 0 };
 	sh.out = stdout;
+	sh.proc_root = getenv("FRAGSCOPE_PROC_ROOT");
+	if (!sh.proc_root || !*sh.proc_root)
+		sh.proc_root = "/proc";
 	int rc = parse_options(&sh, argc, argv);
 	if (rc != 0)
 		return rc > 0 ? FS_EXIT_OK : FS_EXIT_USAGE;
