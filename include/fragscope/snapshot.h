@@ -191,6 +191,11 @@ struct fs_node *fs_snapshot_node(struct fs_snapshot *s, int node, bool create);
 /* Note migratetype mt in the printed order (idempotent). */
 void fs_meta_note_mt(struct fs_meta *m, enum fs_mt mt);
 
+/* The migratetype rows zone z has, in the order the kernel printed them
+ * (meta.mt_order), then any others; returns how many were written to out. */
+int fs_zone_rows_in_order(const struct fs_snapshot *s, const struct fs_zone *z,
+			  enum fs_mt out[FS_MT_COUNT]);
+
 /* Derived quantities. */
 uint64_t fs_zone_area_pages(const struct fs_zone *z);          /* sum of order_blocks[o] << o */
 uint64_t fs_zone_mt_pages(const struct fs_zone *z, enum fs_mt mt, bool *exact);

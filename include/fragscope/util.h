@@ -43,6 +43,11 @@ bool fs_cursor_u64(struct fs_cursor *c, uint64_t *out);
 bool fs_cursor_i64(struct fs_cursor *c, int64_t *out);
 /* Hexadecimal with optional 0x prefix. */
 bool fs_cursor_hex(struct fs_cursor *c, uint64_t *out);
+/* Value of a hexadecimal digit, or -1. */
+int fs_hex_digit(char ch);
+/* Copy as much of src as fits in dst[size], always terminated (for fixed
+ * fields meant for people, where a cut is acceptable). */
+void fs_copy_str(char *dst, size_t size, const char *src);
 /* A run of non-blank characters: returns start and length. */
 bool fs_cursor_word(struct fs_cursor *c, const char **w, size_t *wlen);
 

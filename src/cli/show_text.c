@@ -73,25 +73,6 @@ static void table_print(FILE *out, const struct table *t)
 	}
 }
 
-/* Migratetype rows of a zone in the order the kernel printed them. */
-static int zone_rows(const struct fs_snapshot *s, const struct fs_zone *z,
-		     enum fs_mt out[FS_MT_COUNT])
-{
-	int n = 0;
-	uint32_t done = 0;
-	for (int i = 0; i < s->meta.nr_mt_order && i < FS_MT_COUNT; i++) {
-		unsigned mt = s->meta.mt_order[i];
-		if (mt < FS_MT_COUNT && (z->mt_rows & (1u << mt)) && !(done & (1u << mt))) {
-			out[n++] = (enum fs_mt)mt;
-			done |= 1u << mt;
-		}
-	}
-	for (unsigned mt = 0; mt < FS_MT_COUNT; mt++)
-		if ((z->mt_rows & (1u << mt)) && !(done & (1u << mt)))
-			out[n++] = (enum fs_mt)mt;
-	return n;
-}
-
 static void print_free_table(FILE *out, const struct fs_snapshot *s, const struct fs_zone *z,
 			     int nr_orders)
 {
@@ -109,7 +90,7 @@ static void print_free_table(FILE *out, const struct fs_snapshot *s, const struc
 	bool inexact = false;
 	if (z->known & FS_ZK_MT_BLOCKS) {
 		enum fs_mt mts[FS_MT_COUNT];
-		int n = zone_rows(s, z, mts);
+		int n = fs_zone_rows_in_order(s, z, mts);
 		for (int i = 0; i < n; i++)
 			table_row(&t, fs_mt_name(mts[i]), z->mt_blocks[mts[i]], &inexact);
 	}

@@ -41,16 +41,6 @@ struct loader {
 	size_t nr_groups, groups_cap;
 };
 
-/* Copy as much of src as fits (the fields are for people; a cut is fine). */
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static const char *const proc_names[] = {
 	"buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat", "meminfo", "uname", "osrelease",
 };
@@ -103,13 +93,13 @@ static struct proc_group *group_for(struct loader *l, const char *source,
 		/* A second buddyinfo of the same name: a later moment. */
 		group_finish(l, g);
 		memset(g, 0, sizeof(*g));
-		copy_str(g->key, sizeof(g->key), key);
+		fs_copy_str(g->key, sizeof(g->key), key);
 		return g;
 	}
 	fs_grow((void **)&l->groups, &l->groups_cap, l->nr_groups + 1, sizeof(*l->groups));
 	struct proc_group *g = &l->groups[l->nr_groups++];
 	memset(g, 0, sizeof(*g));
-	copy_str(g->key, sizeof(g->key), key);
+	fs_copy_str(g->key, sizeof(g->key), key);
 	return g;
 }
 
@@ -154,7 +144,7 @@ static void group_finish(struct loader *l, struct proc_group *g)
 				     g->release, s->meta.kernel_release);
 	}
 	if (!s->meta.source[0])
-		copy_str(s->meta.source, sizeof(s->meta.source), g->key);
+		fs_copy_str(s->meta.source, sizeof(s->meta.source), g->key);
 	fs_snapshot_check(s);
 	add_frame(l, s);
 	g->snap = NULL;
@@ -216,13 +206,13 @@ static void load_proc_dump(struct loader *l, const char *text, size_t len, const
 		if (!parse_uname(text, len, g->release, sizeof(g->release)))
 			fs_diags_add(l->diags, FS_SEV_ERROR, source, 1,
 				     "expected a kernel release such as \"6.1.0-18-amd64\"");
-		copy_str(g->release_source, sizeof(g->release_source), source);
+		fs_copy_str(g->release_source, sizeof(g->release_source), source);
 		return;
 	}
 	/* Every part is named after the moment, so that the merged snapshot's
 	 * source stays "dir/vm" (its diagnostics name the files). */
 	struct fs_snapshot *part = fs_snapshot_new();
-	copy_str(part->meta.source, sizeof(part->meta.source), g->key);
+	fs_copy_str(part->meta.source, sizeof(part->meta.source), g->key);
 	parser_for(kind)(part, text, len, source);
 	if (!g->snap) {
 		g->snap = part;
@@ -256,9 +246,9 @@ static void add_report_frames(struct loader *l, struct fs_report_list *reports,
 		struct fs_snapshot *snap = ev->snapshot;
 		ev->snapshot = NULL;
 		if (!ev->kernel_release[0] && release_fallback)
-			copy_str(ev->kernel_release, sizeof(ev->kernel_release), release_fallback);
+			fs_copy_str(ev->kernel_release, sizeof(ev->kernel_release), release_fallback);
 		if (snap && !snap->meta.kernel_release[0])
-			copy_str(snap->meta.kernel_release, sizeof(snap->meta.kernel_release),
+			fs_copy_str(snap->meta.kernel_release, sizeof(snap->meta.kernel_release),
 				 ev->kernel_release);
 		if (snap && snap->meta.time_base == FS_TIME_UNKNOWN && ev->has_timestamp) {
 			snap->meta.time = ev->timestamp;
@@ -285,14 +275,14 @@ static void load_kernel_log(struct loader *l, const char *text, size_t len, cons
 static void load_bugreport(struct loader *l, const char *text, size_t len, const char *source)
 {
 	struct fs_snapshot *snap = fs_snapshot_new();
-	copy_str(snap->meta.source, sizeof(snap->meta.source), source);
+	fs_copy_str(snap->meta.source, sizeof(snap->meta.source), source);
 	struct fs_report_list reports = { 0 };
 	int used = fs_parse_bugreport(text, len, source, snap, &reports);
 	if (used <= 0 && reports.count == 0)
 		fs_diags_add(l->diags, FS_SEV_ERROR, source, 0,
 			     "bugreport without proc-file or kernel-log sections fragscope reads");
 	char release[128];
-	copy_str(release, sizeof(release), snap->meta.kernel_release);
+	fs_copy_str(release, sizeof(release), snap->meta.kernel_release);
 	if (snap->nr_zones > 0) {
 		fs_snapshot_check(snap);
 		add_frame(l, snap);

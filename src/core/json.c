@@ -104,25 +104,6 @@ static struct json_object *meta_to_json(const struct fs_meta *m, int nr_orders)
 	return o;
 }
 
-/* Migratetype rows in the order the kernel printed them, then any others. */
-static int rows_in_order(const struct fs_snapshot *s, const struct fs_zone *z,
-			 enum fs_mt out[FS_MT_COUNT])
-{
-	int n = 0;
-	uint32_t done = 0;
-	for (int i = 0; i < s->meta.nr_mt_order && i < FS_MT_COUNT; i++) {
-		unsigned mt = s->meta.mt_order[i];
-		if (mt < FS_MT_COUNT && (z->mt_rows & (1u << mt)) && !(done & (1u << mt))) {
-			out[n++] = (enum fs_mt)mt;
-			done |= 1u << mt;
-		}
-	}
-	for (unsigned mt = 0; mt < FS_MT_COUNT; mt++)
-		if ((z->mt_rows & (1u << mt)) && !(done & (1u << mt)))
-			out[n++] = (enum fs_mt)mt;
-	return n;
-}
-
 static void add_known_u64(struct json_object *o, const struct fs_zone *z, uint32_t bit,
 			  const char *key, uint64_t v)
 {
@@ -171,7 +152,7 @@ static struct json_object *zone_to_json(const struct fs_snapshot *s, const struc
 	if (z->known & FS_ZK_MT_BLOCKS) {
 		struct json_object *rows = json_object_new_array();
 		enum fs_mt mts[FS_MT_COUNT];
-		int n = rows_in_order(s, z, mts);
+		int n = fs_zone_rows_in_order(s, z, mts);
 		for (int i = 0; i < n; i++) {
 			struct json_object *r = counts_to_json(z->mt_blocks[mts[i]], nr_orders);
 			add(r, "migratetype", j_str(fs_mt_name(mts[i])));

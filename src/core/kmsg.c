@@ -88,24 +88,13 @@ bool fs_kmsg_parse_record(const char *rec, size_t len, double *timestamp, unsign
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Undo the "\xNN" escapes; a backslash not starting one stays as it is. */
 static void unescape(const char *s, size_t n, struct fs_buf *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
-		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && (hi = hexval(s[i + 2])) >= 0 &&
-		    (lo = hexval(s[i + 3])) >= 0) {
+		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && (hi = fs_hex_digit(s[i + 2])) >= 0 &&
+		    (lo = fs_hex_digit(s[i + 3])) >= 0) {
 			fs_buf_addc(out, (char)(hi * 16 + lo));
 			i += 3;
 		} else {

@@ -39,16 +39,6 @@ struct live_ctx {
 	bool real_proc;          /* root is this machine's /proc */
 };
 
-/* Copy as much of src as fits (the fields are for people; a cut is fine). */
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static void live_path(const struct live_ctx *c, const char *name, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/%s", c->root, name);
@@ -330,8 +320,8 @@ static void fill_meta(const struct live_ctx *c)
 	if (c->real_proc) {
 		struct utsname u;
 		if (uname(&u) == 0) {
-			copy_str(m->kernel_release, sizeof(m->kernel_release), u.release);
-			copy_str(m->hostname, sizeof(m->hostname), u.nodename);
+			fs_copy_str(m->kernel_release, sizeof(m->kernel_release), u.release);
+			fs_copy_str(m->hostname, sizeof(m->hostname), u.nodename);
 		}
 		long ps = sysconf(_SC_PAGESIZE);
 		if (ps > 0)
@@ -359,7 +349,7 @@ static void fill_meta(const struct live_ctx *c)
 int fs_live_read(struct fs_snapshot *snap, const char *proc_root)
 {
 	char root[4096];
-	copy_str(root, sizeof(root), proc_root && *proc_root ? proc_root : "/proc");
+	fs_copy_str(root, sizeof(root), proc_root && *proc_root ? proc_root : "/proc");
 	size_t n = strlen(root);
 	while (n > 1 && root[n - 1] == '/')
 		root[--n] = '\0';

@@ -233,6 +233,24 @@ void fs_meta_note_mt(struct fs_meta *m, enum fs_mt mt)
 		m->mt_order[m->nr_mt_order++] = (uint8_t)mt;
 }
 
+int fs_zone_rows_in_order(const struct fs_snapshot *s, const struct fs_zone *z,
+			  enum fs_mt out[FS_MT_COUNT])
+{
+	int n = 0;
+	uint32_t done = 0;
+	for (int i = 0; i < s->meta.nr_mt_order && i < FS_MT_COUNT; i++) {
+		unsigned mt = s->meta.mt_order[i];
+		if (mt < FS_MT_COUNT && (z->mt_rows & (1u << mt)) && !(done & (1u << mt))) {
+			out[n++] = (enum fs_mt)mt;
+			done |= 1u << mt;
+		}
+	}
+	for (unsigned mt = 0; mt < FS_MT_COUNT; mt++)
+		if ((z->mt_rows & (1u << mt)) && !(done & (1u << mt)))
+			out[n++] = (enum fs_mt)mt;
+	return n;
+}
+
 uint64_t fs_zone_area_pages(const struct fs_zone *z)
 {
 	uint64_t pages = 0;

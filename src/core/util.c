@@ -150,7 +150,7 @@ bool fs_cursor_i64(struct fs_cursor *c, int64_t *out)
 	return true;
 }
 
-static int hex_digit(char ch)
+int fs_hex_digit(char ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';
@@ -169,7 +169,7 @@ bool fs_cursor_hex(struct fs_cursor *c, uint64_t *out)
 	uint64_t v = 0;
 	const char *digits = p;
 	int d;
-	while (p < c->end && (d = hex_digit(*p)) >= 0) {
+	while (p < c->end && (d = fs_hex_digit(*p)) >= 0) {
 		if (v >> 60)
 			return false;
 		v = (v << 4) | (uint64_t)d;
@@ -180,6 +180,17 @@ bool fs_cursor_hex(struct fs_cursor *c, uint64_t *out)
 	c->p = p;
 	*out = v;
 	return true;
+}
+
+void fs_copy_str(char *dst, size_t size, const char *src)
+{
+	if (size == 0)
+		return;
+	size_t n = strlen(src);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 bool fs_cursor_word(struct fs_cursor *c, const char **w, size_t *wlen)
