@@ -1,7 +1,7 @@
 /*
  * Tests of the warn_alloc scanner (klog.h): the real Android sample, the
  * synthetic logs of each kernel version and logger (tests/fixtures/klog/,
- * README there), real excerpts, the line prefixes one by one, and bad input.
+ * README there), the line prefixes one by one, and bad input.
  * Expected numbers come from the fixture text; kB values are divided by the
  * 4 kB page size printed by the free-area lines.
  */
@@ -583,29 +583,40 @@ Test(partial, cut_inside_a_free_area_line)
 	parsed_free(&p);
 }
 
-Test(partial, real_4_9_csky_report_cut_inside_the_zone_line)
+/*
+ * synth-4.9-csky-order10-cma-cut.log: csky frames "[<addr>] fn+off/len" with
+ * no stamp after an empty stamped line, a header name other than the CPU
+ * line's Comm, and a log that ends inside the zone line ("managed:76").
+ */
+Test(partial, csky_4_9_report_cut_inside_the_zone_line)
 {
 	struct parsed p;
-	parse_file(&p, KLOG("real-4.9-csky-order10-cma-cut.log"));
+	parse_file(&p, KLOG("synth-4.9-csky-order10-cma-cut.log"));
 	cr_assert_eq(p.n, 1);
 	const struct fs_report *r = &p.list.items[0];
 	cr_assert_eq(r->order, 10);
 	cr_assert_eq(r->mode, 0x2084020);
 	cr_assert_str_eq(r->mode_names, "GFP_ATOMIC|__GFP_COMP");
-	cr_assert_str_eq(r->comm, "xxxx", "the header's name (the poster's), not the CPU line's");
-	cr_assert_eq(r->pid, 179);
-	cr_assert_str_eq(r->kernel_release, "4.9.56");
+	cr_assert_str_eq(r->comm, "gadgetd", "the header's name, not the CPU line's \"IspWorker\"");
+	cr_assert_eq(r->pid, 214);
+	cr_assert_str_eq(r->kernel_release, "4.9.88");
 	cr_assert_eq(r->nr_trace, 14, "frames without a stamp, after an empty stamped line");
-	cr_assert_str_eq(r->trace[0], "dump_stack+0x1e/0x3c");
-	cr_assert_str_eq(r->trace[13], "csky_systemcall+0x96/0xe0");
-	cr_assert_eq(stat_of(&r->snapshot->vmstat, "free"), 62086);
-	cr_assert_eq(stat_of(&r->snapshot->vmstat, "free_cma"), 60234);
-	cr_assert_eq(node_stat(r, 0, "pages_scanned"), 0);
+	cr_assert_str_eq(r->trace[0], "dump_stack+0x1a/0x38");
+	cr_assert_str_eq(r->trace[6], "isp_buf_alloc+0x3e/0xa4");
+	cr_assert_str_eq(r->trace[13], "csky_systemcall+0x8a/0xd8");
+	cr_assert_eq(stat_of(&r->snapshot->vmstat, "free"), 57319);
+	cr_assert_eq(stat_of(&r->snapshot->vmstat, "free_cma"), 55870);
+	cr_assert_eq(stat_of(&r->snapshot->vmstat, "inactive_file"), 93512);
+	cr_assert_eq(node_stat(r, 0, "pages_scanned"), 31, "a count, not kB");
+	cr_assert_eq(node_stat(r, 0, "inactive_file"), 93512);  /* 374048kB / 4 */
+	cr_assert_eq(node_stat(r, 0, "mapped"), 3961);          /* 15844kB / 4 */
 	const struct fs_zone *z = zone(r, 0, "Normal");
-	cr_assert_eq(z->free_pages, 62086);     /* 248344kB / 4 */
-	cr_assert_eq(z->wmark_min, 611);        /* 2444kB / 4 */
-	cr_assert_eq(z->present, 262143);       /* 1048572kB / 4 */
-	cr_assert_not(z->known & FS_ZK_MANAGED, "\"managed:73\" is cut, not 73 pages");
+	cr_assert_eq(z->free_pages, 57319);     /* 229276kB / 4, = Mem-Info free: */
+	cr_assert_eq(z->wmark_min, 508);        /* 2032kB / 4 */
+	cr_assert_eq(z->wmark_low, 635);        /* 2540kB / 4 */
+	cr_assert_eq(z->wmark_high, 762);       /* 3048kB / 4 */
+	cr_assert_eq(z->present, 196607);       /* 786428kB / 4 */
+	cr_assert_not(z->known & FS_ZK_MANAGED, "\"managed:76\" is cut, not 76 pages");
 	const struct fs_diags *d = &r->snapshot->diags;
 	cr_assert(has_diag(d, FS_SEV_WARNING, 29, "managed"));
 	cr_assert(has_diag(d, FS_SEV_WARNING, 29, "incomplete"));
@@ -613,34 +624,44 @@ Test(partial, real_4_9_csky_report_cut_inside_the_zone_line)
 	parsed_free(&p);
 }
 
-Test(partial, real_rhel6_excerpt_old_header)
+/*
+ * synth-2.6.32-old-header.log: "page allocation failure. order:2, mode:0x20"
+ * (a dot, hex only), "Pid: 0, comm: swapper Not tainted <release> #1", an
+ * "<IRQ>  [<...>] ? fn" frame, syslog "    kernel: " prefix, cut with "...".
+ */
+Test(partial, rhel6_2_6_32_old_header)
 {
 	struct parsed p;
-	parse_file(&p, KLOG("real-rhel6-2.6.32-excerpt.log"));
+	parse_file(&p, KLOG("synth-2.6.32-old-header.log"));
 	cr_assert_eq(p.n, 1);
 	const struct fs_report *r = &p.list.items[0];
 	cr_assert_eq(r->order, 2, "\"page allocation failure. order:2\"");
 	cr_assert_eq(r->mode, 0x20);
 	cr_assert_str_eq(r->comm, "swapper");
 	cr_assert_eq(r->pid, 0, "\"Pid: 0, comm: swapper\"");
-	cr_assert_str_eq(r->kernel_release, "2.6.32-220.4.1.el6.x86_64");
+	cr_assert_str_eq(r->kernel_release, "2.6.32-431.el6.x86_64");
 	cr_assert_eq(r->nr_trace, 5);
-	cr_assert_str_eq(r->trace[0], "? __alloc_pages_nodemask+0x77f/0x940");
-	cr_assert_str_eq(r->trace[4], "? ____cache_alloc_node+0x99/0x160");
+	cr_assert_str_eq(r->trace[0], "? __alloc_pages_nodemask+0x74f/0x8d0");
+	cr_assert_str_eq(r->trace[4], "? __kmalloc_node_track_caller+0x125/0x1e0");
 	cr_assert_null(r->snapshot);
 	cr_assert(has_diag(&p.diags, FS_SEV_WARNING, 0, "ends inside it"));
 	parsed_free(&p);
 }
 
-Test(partial, real_header_with_cpuset_line)
+/*
+ * synth-4.19-cpuset-line-header.log: SLUB lines and "warn_alloc: 23 callbacks
+ * suppressed" before the header (line 4), then "COMM cpuset=/ mems_allowed=0-1".
+ */
+Test(partial, header_with_cpuset_line)
 {
 	struct parsed p;
-	parse_file(&p, KLOG("real-4.19-numa-header-excerpt.log"));
+	parse_file(&p, KLOG("synth-4.19-cpuset-line-header.log"));
 	cr_assert_eq(p.n, 1);
 	const struct fs_report *r = &p.list.items[0];
-	cr_assert_float_eq(r->timestamp, 38535649.655527, 1e-6);
-	cr_assert_str_eq(r->comm, "swapper/100");
+	cr_assert_float_eq(r->timestamp, 9182047.902618, 1e-6);
+	cr_assert_str_eq(r->comm, "ksoftirqd/37");
 	cr_assert_eq(r->order, 0);
+	cr_assert_eq(r->mode, 0x480020);
 	cr_assert_str_eq(r->mode_names, "GFP_ATOMIC");
 	cr_assert_str_eq(r->cpuset, "/");
 	cr_assert_str_eq(r->mems_allowed, "0-1");

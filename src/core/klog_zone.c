@@ -297,7 +297,7 @@ static void parse_zone(struct mctx *m, const char *s, const char *end)
 	char stat[FS_STAT_NAME_MAX];
 	while (next_item(&s, end, &it, &bad)) {
 		if (!it.kb && !it.flag && !item_is(&it, "pages_scanned")) {
-			/* "managed:73" at the end of a cut line: the number is not whole */
+			/* "managed:76" at the end of a cut line: the number is not whole */
 			item_name(&it, stat, sizeof(stat));
 			warn(m, "zone %s: expected \"%s:NkB\", got no unit (line cut?)", z->name,
 			     stat);
