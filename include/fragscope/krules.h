@@ -23,27 +23,33 @@ enum fs_list_state {
 	FS_LIST_UNKNOWN,        /* the input did not say */
 };
 
-/* A zone as the rules see it. */
+/* A zone as the rules see it. Scalars are -1 when the input did not say. */
 struct fs_rules_zone {
 	char name[FS_ZONE_NAME_MAX];
 	int node;
 	int rank;                       /* fs_zone_type_rank */
-	int64_t managed;
-	int64_t free_pages;             /* NR_FREE_PAGES */
-	int64_t free_cma;
+	int64_t managed;                /* -1 unknown */
+	int64_t free_pages;             /* NR_FREE_PAGES (-1 unknown) */
+	int64_t free_cma;               /* NR_FREE_CMA_PAGES (-1 unknown) */
 	int64_t highatomic_reserved;    /* nr_reserved_highatomic, pages (-1 unknown) */
 	int64_t highatomic_free;        /* free pages on HighAtomic lists (-1 unknown) */
-	int64_t wmark[3];               /* min, low, high as in force (boost included) */
-	int64_t boost;
+	int64_t wmark[3];               /* min, low, high in force (boost included; -1 unknown) */
+	int64_t boost;                  /* watermark_boost (-1: the kernel boosts, did not say) */
 	int64_t lowmem_reserve[FS_MAX_ZONE_TYPES];
-	int nr_lowmem_reserve;
+	int nr_lowmem_reserve;          /* 0: protection unknown */
 	int nr_orders;
 	struct fs_count nr_free[FS_MAX_ORDERS];              /* all types */
 	struct fs_count blocks[FS_MAX_ORDERS][FS_MT_COUNT];  /* per type; kind NONE = unknown */
 	bool per_type_known;            /* pagetypeinfo or warn_alloc letters were there */
+	/* Added by krules: */
+	int pageblock_order;            /* meta.pageblock_order, else guessed from the page size */
+	bool pageblock_order_guessed;
+	int64_t highatomic_reserved_min;/* a lower bound, = highatomic_reserved when known */
+	int64_t highatomic_free_min;    /* a lower bound, = highatomic_free when known */
+	char notes[320];                /* what was derived or assumed, one line each */
 };
 
-/* Fill a rules zone from a snapshot zone; notes go to notes (may be NULL). */
+/* Fill a rules zone from a snapshot zone; what was derived or assumed goes to out->notes. */
 void fs_rules_zone_from_snapshot(const struct fs_kprofile *p, const struct fs_snapshot *s,
 				 const struct fs_zone *z, struct fs_rules_zone *out);
 enum fs_list_state fs_rules_list(const struct fs_rules_zone *z, int order, enum fs_mt mt);
@@ -67,11 +73,20 @@ struct fs_wmark_result {
 	bool shortcut;                  /* decided by the order-0 fast shortcut */
 	bool order0_ok;
 	int found_order;                /* order >= requested with a usable list, or -1 */
-	int found_mt;
+	int found_mt;                   /* enum fs_mt, or -1 (4.4-4.14 HARDER: any list) */
 	bool found_uncertain;           /* only lists of unknown state could satisfy it */
 	bool ok;
+	/* Added by krules. Unknown inputs are taken in the request's favour (a list of
+	 * unknown state as non-empty, an unknown reserve at its lower bound, an unknown
+	 * watermark or lowmem_reserve as 0), so a failure is always certain; a pass that
+	 * rests on such an input sets found_uncertain or order0_uncertain. */
+	bool order0_uncertain;          /* the order-0 test passed only thanks to an assumption */
+	bool boost_retry;               /* decided by the retry against the unboosted min (5.4+) */
+	char assumed[192];              /* unknown inputs and the values used for them */
 };
 
+/* classzone is the kernel's zone index (the position in the protection tuple) the
+ * version uses (kernel-rules §2.3); alloc_flags are enum fs_alloc_flag identities. */
 bool fs_zone_watermark_ok(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
 			  enum fs_wmark which, int classzone, unsigned alloc_flags,
 			  struct fs_wmark_result *r);
@@ -91,19 +106,26 @@ enum fs_pick_how {
 	FS_PICK_FALLBACK,       /* stolen from a fallback type */
 };
 
-/* Which free block __rmqueue would take, and why. */
+/* Which free block rmqueue would take, and why: through the per-cpu lists for
+ * their orders (refilled by __rmqueue; pages already on them are not in a
+ * snapshot), else rmqueue_buddy: [HighAtomic first] -> __rmqueue ([CMA when over
+ * half of free] -> own type -> [CMA] -> fallback) -> [HighAtomic last resort]. */
 struct fs_pick {
 	enum fs_pick_how how;
 	int order;
 	enum fs_mt mt;                  /* the list the block comes from */
 	bool claims_block;              /* the pageblock would change type */
 	bool uncertain;                 /* decided on lists of unknown state */
+	bool may_claim;                 /* tries to claim the pageblock: it changes type only
+					   if half of it is free or alike (not in a snapshot) */
 	char why[320];
 };
 bool fs_freelist_pick(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
 		      enum fs_mt migratetype, unsigned alloc_flags, struct fs_pick *pick);
 
-/* Compaction suitability of a zone for order (kernel-rules §11.1). */
+/* Compaction suitability of a zone for order (kernel-rules §11.1), for direct
+ * compaction: alloc_flags are the slow path's (its check is at the min mark;
+ * 4.4: low). The 6.14+ skip of an async first attempt is told in why only. */
 enum fs_compact_suit {
 	FS_COMPACT_SUCCESS,     /* already possible: no compaction needed */
 	FS_COMPACT_SKIPPED,     /* not enough free memory: reclaim first */
@@ -112,10 +134,12 @@ enum fs_compact_suit {
 };
 struct fs_compact_result {
 	enum fs_compact_suit suit;
-	int64_t needed;                 /* watermark + compact_gap */
-	int64_t available;
+	int64_t needed;                 /* (watermark + compact_gap) after the check's reductions,
+					   + lowmem_reserve: available must exceed it */
+	int64_t available;              /* free pages as that order-0 check counts them */
 	int fragindex;                  /* x1000; -1000 when the order is free */
 	char why[256];
+	bool uncertain;                 /* rests on an unknown input (see fs_wmark_result) */
 };
 enum fs_compact_suit fs_compaction_suitable(const struct fs_kprofile *p,
 					    const struct fs_rules_zone *z, int order,
