@@ -95,6 +95,9 @@ struct fs_verdict {
 	int64_t margin;                 /* pages above/below the decisive mark */
 	int64_t suitable_blocks;        /* free blocks of order >= n the request may use; -1 unknown */
 	bool used_nonempty_only;        /* reasoned with "list non-empty" knowledge only */
+	bool uncertain;                 /* the outcome rests on an input the snapshot lacks
+					   (an unprinted highatomic reserve, lists of unknown
+					   type); reason says which, change when it flips */
 
 	struct fs_step *steps;
 	size_t nr_steps, steps_cap;
@@ -105,7 +108,10 @@ struct fs_verdict {
 void fs_verdict_init(struct fs_verdict *v);
 void fs_verdict_clear(struct fs_verdict *v);
 /* 0, or -1 when the request cannot be judged (no zones, order beyond the
- * maximum: then outcome FAILS with the reason set). */
+ * maximum: then outcome FAILS with the reason set). out must have been
+ * fs_verdict_init()ed; what it held is cleared first. Unknown inputs are
+ * taken in the request's favour, as krules.h does: the outcome then says on
+ * which condition (uncertain, reason, change). */
 int fs_verdict_run(const struct fs_snapshot *snap, const struct fs_verdict_request *req,
 		   struct fs_verdict *out);
 
@@ -120,6 +126,9 @@ struct fs_explanation {
 };
 void fs_explanation_init(struct fs_explanation *e);
 void fs_explanation_clear(struct fs_explanation *e);
+/* profile/config NULL: from the report's release / the distro default. out
+ * must have been fs_explanation_init()ed. Returns 0: a report without a mask
+ * or per-zone state is decoded and says that it cannot be judged. */
 int fs_explain_report(const struct fs_report *report, const struct fs_kprofile *profile,
 		      const struct fs_kconfig *config, struct fs_explanation *out);
 
