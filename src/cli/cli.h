@@ -31,6 +31,10 @@ int cmd_show(int argc, char **argv);
 void cmd_show_usage(FILE *out);
 int cmd_capture(int argc, char **argv);
 void cmd_capture_usage(FILE *out);
+int cmd_gfp(int argc, char **argv);
+void cmd_gfp_usage(FILE *out);
+int cmd_explain(int argc, char **argv);
+void cmd_explain_usage(FILE *out);
 
 /* "fragscope: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -18,6 +18,10 @@ static const struct fs_command commands[] = {
 	  cmd_show_usage },
 	{ "capture", "record this machine's memory and allocation failures", cmd_capture,
 	  cmd_capture_usage },
+	{ "gfp", "decode, encode and explain a gfp mask for a kernel version", cmd_gfp,
+	  cmd_gfp_usage },
+	{ "explain", "would an allocation succeed, and why (or why a logged one failed)",
+	  cmd_explain, cmd_explain_usage },
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -139,6 +143,6 @@ int main(int argc, char **argv)
 		argv[0] = (char *)"show";
 		return cmd_show(argc, argv);
 	}
-	cli_error("no command \"%s\"; commands: show, capture, help", first);
+	cli_error("no command \"%s\"; commands: show, capture, gfp, explain, help", first);
 	return FS_EXIT_USAGE;
 }

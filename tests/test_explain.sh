@@ -1,0 +1,324 @@
+#!/bin/sh
+# End-to-end tests of `fragscope explain`: run by 'make check' from the build
+# directory (automake sets $srcdir), or by hand:
+#   FS_BUILDDIR=/path/to/build srcdir=/path/to/src tests/test_explain.sh
+# Closes with "N passed, N failed"; exits non-zero when anything failed.
+set -u
+
+src=${srcdir:-.}
+if [ -n "${FS_BUILDDIR:-}" ]; then
+	FS=$FS_BUILDDIR/fragscope
+elif [ -x ./fragscope ]; then
+	FS=./fragscope
+else
+	FS=$(dirname "$0")/../fragscope
+fi
+SAMPLES=$src/tests/fixtures/samples
+KLOG=$src/tests/fixtures/klog
+LIVE=$src/tests/fixtures/live-this-machine
+VM=$SAMPLES/x86_64-6.18-vm-24g
+LOG=$SAMPLES/android-4.19-arm64-wifi-order3-atomic-cma.log
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fragscope-explain.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok - $1"; }
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL - $1"
+	echo "  status: $status"
+	echo "  stdout (head):"; head -n 40 "$tmp/out" | sed 's/^/    /'
+	echo "  stderr (head):"; head -n 20 "$tmp/err" | sed 's/^/    /'
+}
+
+# run ARGS...: fragscope's stdout, stderr and status into $tmp/out, $tmp/err, $status.
+status=0
+run() { "$FS" "$@" >"$tmp/out" 2>"$tmp/err"; status=$?; }
+# clean: no sanitizer report and no crash in the last run.
+clean() { ! grep -q -i -E 'sanitizer|runtime error|leak' "$tmp/err" && [ "$status" -lt 128 ]; }
+# expect DESCRIPTION STATUS [out|err PATTERN]...: the last run's status and grep -E patterns.
+expect() {
+	desc=$1 want=$2
+	shift 2
+	if [ "$status" -ne "$want" ]; then
+		fail "$desc (exit $status, want $want)"
+		return
+	fi
+	if ! clean; then
+		fail "$desc (sanitizer report or crash)"
+		return
+	fi
+	while [ $# -ge 2 ]; do
+		if ! grep -q -E -e "$2" "$tmp/$1"; then
+			fail "$desc ($1 lacks /$2/)"
+			return
+		fi
+		shift 2
+	done
+	pass "$desc"
+}
+# json_check DESCRIPTION PYTHON-EXPRESSIONS: $tmp/out is JSON and every assert holds (d is it).
+json_check() {
+	if ! command -v python3 >/dev/null 2>&1; then
+		pass "$1 (skipped: no python3)"
+		return
+	fi
+	if python3 -m json.tool "$tmp/out" >/dev/null 2>"$tmp/json.err" &&
+	   python3 -c "import json,sys
+d = json.load(open(sys.argv[1]))
+$2" "$tmp/out" 2>>"$tmp/json.err"; then
+		pass "$1"
+	else
+		cat "$tmp/json.err" >>"$tmp/err"
+		fail "$1"
+	fi
+}
+
+[ -x "$FS" ] || { echo "no fragscope binary at $FS"; echo "0 passed, 1 failed"; exit 1; }
+
+# ---- help and usage
+run --help
+expect "--help lists explain" 0 out '^  explain '
+run help explain
+expect "help explain" 0 out '^usage: fragscope explain ' out '--gfp MASK' out '--order N' \
+	out '--kernel VER' out '--kconfig LIST' out 'Exit status: 0 succeeds, 1 fails, 2 depends'
+run explain --bogus
+expect "unknown option: bad input" 3 err 'unknown option "--bogus"'
+run explain --order
+expect "option without its argument" 3 err '--order needs an argument'
+run explain --order -1 "$VM.buddyinfo"
+expect "negative order" 3 err '--order needs a number from 0 to 63, got "-1"'
+run explain --kernel bogus "$VM.buddyinfo"
+expect "unknown kernel profile" 3 err 'no kernel profile for "bogus"'
+run explain --kconfig cma,nosuchoption "$VM.buddyinfo"
+expect "unknown --kconfig option" 3 err 'unknown option "nosuchoption"'
+
+# ---- the Android sample: order:3 GFP_ATOMIC|__GFP_COMP on 4.19 with most free memory in CMA.
+# DMA32 free:362116kB / 4 = 90529 pages, free_cma:321800kB / 4 = 80450 pages (88.9%), min:4556kB
+# / 4 = 1139. GFP_ATOMIC may not use CMA: usable = 90529 - (2^3 - 1) - 80450 = 10072. The slow
+# path (ALLOC_HIGH|ALLOC_HARDER, 4.19) lowers min to 1139 - 1139/2 = 570, 570 - 570/4 = 428, and
+# the printed letters show Unmovable blocks at order 3 ("47*32kB (UC)"): the state printed after
+# the failure would have satisfied the request (exit 0), and explain says so instead of
+# inventing a reason.
+run explain "$LOG"
+expect "explain the Android report" 0 \
+	out '^=== .*android-4\.19-arm64-wifi-order3-atomic-cma\.log, report 1 \(lines 4-58\)$' \
+	out '^failure +order 3, mode 0x484020 \(GFP_ATOMIC\|__GFP_COMP\)$' \
+	out '^ +task wifi@1\.0-servic pid 2164, 1798\.829657 s after boot$' \
+	out '^kernel +4\.19\.176: profile 4\.19 ' \
+	out '^request +order 3, GFP_ATOMIC\|__GFP_COMP \(0x484020\): the report.s own order and' \
+	out '^steps +phase +zone +result +check$' \
+	out '^ +slow +Node 0 DMA32 +pass +Node 0 DMA32 min: 10072 > 428 \+ 0: pass by 9644$' \
+	out '^outcome +succeeds \(slow path\)$' \
+	out '^reason +Node 0 DMA32 passes the min watermark' \
+	out '^margin +\+9644 pages \(Node 0 DMA32\)' \
+	out '80450 of 90529 free pages are CMA \(88\.9%\)' \
+	out '^order 3 +zone +fragmentation +unusable$' \
+	out '^ +Node 0 DMA32 +-1\.000 +0\.075$' \
+	out '^report +the printed state would have satisfied the request'
+# unusable(3) = (90508 - 10459 * 8) * 1000 / 90508 = 75 (see tests/test_fragindex.c)
+
+run explain --json "$LOG"
+expect "explain --json of the Android report: status" 0
+json_check "explain --json of the Android report" '
+assert d["exit_status"] == 0, d["exit_status"]
+assert len(d["items"]) == 1
+it = d["items"][0]
+assert it["kind"] == "report" and it["report_index"] == 1 and it["request_source"] == "report"
+assert it["exit_status"] == 0
+e = it["explanation"]
+assert e["has_state"] is True and e["explains"] is False
+v = e["verdict"]
+assert v["profile"]["name"] == "4.19"
+assert v["request"]["order"] == 3 and v["request"]["gfp"] == "0x484020"
+assert v["outcome"] == "slow" and v["margin"] == 9644
+fr = it["fragmentation"]
+assert fr["order"] == 3
+z = fr["zones"][0]
+assert z["node"] == 0 and z["zone"] == "DMA32"
+assert z["fragmentation_index"] == {"value": -1000, "text": "-1.000", "exact": True}
+assert z["unusable_index"] == {"value": 75, "text": "0.075", "exact": True}
+assert d["diagnostics"] == []'
+
+# ---- every kernel-log fixture: explained without a crash, its profile named
+for f in "$KLOG"/*.log; do
+	run explain "$f"
+	name=$(basename "$f")
+	if [ "$status" -le 2 ] && clean && grep -q -E '^kernel +.*profile [0-9]' "$tmp/out" &&
+	   grep -q -E '^outcome +' "$tmp/out"; then
+		pass "explain $name (exit $status)"
+	else
+		fail "explain $name"
+	fi
+done
+# Three reports in one log: three explanations.
+run explain "$KLOG/arm64-4.19-three-reports.log"
+n=$(grep -c '^=== .*, report [0-9]' "$tmp/out")
+[ "$n" -eq 3 ] && pass "three reports, three explanations" ||
+	fail "three reports, three explanations (got $n)"
+
+# Several logs at once: each report under its own file; standard input as (stdin).
+run explain "$KLOG/synth-4.19-cpuset-line-header.log" "$KLOG/arm64-6.6-android-kmsgprio.log"
+expect "two logs, each report labelled with its file" 1 \
+	out '^=== .*/synth-4\.19-cpuset-line-header\.log, report 1 \(lines 4-5\)$' \
+	out '^=== .*/arm64-6\.6-android-kmsgprio\.log, report 1 \(lines 2-47\)$'
+"$FS" explain - <"$LOG" >"$tmp/out" 2>"$tmp/err"; status=$?
+expect "explain - reads standard input" 0 out '^=== \(stdin\), report 1 \(lines 4-58\)$'
+
+# ---- --gfp/--order on the 6.18 proc dumps
+DUMPS="$VM.buddyinfo $VM.pagetypeinfo $VM.zoneinfo $VM.vmstat $VM.meminfo $VM.uname"
+# shellcheck disable=SC2086
+run explain --gfp GFP_KERNEL --order 3 $DUMPS
+expect "GFP_KERNEL order 3 on the 6.18 dumps: fast path" 0 \
+	out '^kernel +6\.18\.44-fc-v657: profile 6\.18' \
+	out '^request +order 3, GFP_KERNEL \(0xcc0\): as given' \
+	out '^outcome +succeeds \(fast path\)' \
+	out '^ +Node 0 Normal +-1\.000 +0\.058$'
+# Normal unusable(3) = (137495 - 16178 * 8) * 1000 / 137495 = 58 (see tests/test_fragindex.c)
+
+# shellcheck disable=SC2086
+run explain $DUMPS
+expect "a snapshot without --gfp: GFP_KERNEL order 3 by default, and said so" 0 \
+	out '^request +order 3, GFP_KERNEL \(0xcc0\): the default request \(no --gfp or --order gi'
+
+# shellcheck disable=SC2086
+run explain --gfp GFP_KERNEL --order 11 $DUMPS
+expect "order 11 is beyond MAX_PAGE_ORDER 10: fails" 1 out '^outcome +fails'
+
+# shellcheck disable=SC2086
+run explain --gfp 0xcc0 --order 3 --json $DUMPS
+expect "explain --json on the dumps: status" 0
+json_check "explain --json on the dumps" '
+assert d["exit_status"] == 0
+assert d["request"]["source"] == "options" and d["request"]["order"] == 3
+it = d["items"][0]
+assert it["kind"] == "verdict" and it["request_source"] == "options"
+z = {(z["node"], z["zone"]): z for z in it["fragmentation"]["zones"]}
+n = z[(0, "Normal")]
+assert n["unusable_index"]["value"] == 58 and n["fragmentation_index"]["value"] == -1000
+assert z[(0, "DMA")]["unusable_index"]["value"] == 0
+v = it["verdict"]
+assert v["outcome"] == "fast" and v["decisive_zone"] == "Node 0 Normal"
+assert v["margin"] == 133821, v["margin"]
+assert v["suitable_blocks"] == 2226, v["suitable_blocks"]'
+# Normal: usable 137506 - 7 = 137499 > low 3678 + lowmem_reserve 0: margin 133821; blocks of
+# order >= 3: 1068 + 647 + 282 + 58 + 32 + 46 + 26 + 67 = 2226
+
+# The profile of another version: GFP_KERNEL is 0x24000c0 in 4.4 (kernel-rules §12b).
+# shellcheck disable=SC2086
+run explain --kernel 4.4 --kconfig no-cma $DUMPS
+expect "--kernel 4.4 on the 6.18 dumps" 0 \
+	out '^kernel +6\.18\.44-fc-v657: profile 4\.4 \(chosen with --kernel 4\.4\)$' \
+	out '^request +order 3, GFP_KERNEL \(0x24000c0\): the default request'
+
+# shellcheck disable=SC2086
+run explain --gfp __GFP_NO_SUCH_FLAG $DUMPS
+expect "a --gfp name the kernel does not have: bad input, named" 3 err 'NO_SUCH_FLAG'
+
+# ---- a capture: its last frame's snapshot (and every report it recorded)
+run capture -o "$tmp/c.yaml" --count 2 --interval 0.1 --proc-root "$LIVE" --kmsg none
+run explain "$tmp/c.yaml"
+expect "explain a capture: its last frame" 0 out '^=== .*/c\.yaml, frame 1 \(0\.\.1\)$' \
+	out '^kernel +6\.18\.44-fc-v782: profile 6\.18' out '^outcome +succeeds'
+[ "$(grep -c '^=== ' "$tmp/out")" -eq 1 ] && pass "a capture: one verdict" ||
+	fail "a capture: one verdict"
+
+# ---- a fragmented zone set (tests/fixtures/explain/README.md): free memory only in blocks of
+# order 0..2. Normal: 5000 3000 1000 -> free 15000 pages, 9000 blocks; its min 2943 passes, but no
+# block of order >= 3 exists anywhere: GFP_KERNEL order 3 depends on compaction (exit 2),
+# GFP_ATOMIC order 3 fails (exit 1). Fragmentation index at order 3 (kernel-rules §10):
+#   Normal 1000 - (1000 + 15000*1000/8) / 9000 = 1000 - 1876000/9000 = 1000 - 208 = 792
+#   DMA32  1000 - (1000 + 2800*1000/8) / 1700 = 1000 - 351000/1700 = 1000 - 206 = 794
+#   DMA    1000 - (1000 + 280*1000/8) / 170 = 1000 - 36000/170 = 1000 - 211 = 789
+# and every unusable index is 1000 (no free page is in a block of order >= 3).
+FRAG=$src/tests/fixtures/explain/fragmented-6.18
+run explain "$FRAG.buddyinfo" "$FRAG.zoneinfo" "$FRAG.uname"
+expect "GFP_KERNEL order 3 on a fragmented machine: depends" 2 \
+	out '^outcome +depends on reclaim or compaction' \
+	out '^margin +\+12050 pages \(Node 0 Normal\); 0 free blocks of order >= 3 ' \
+	out '^ +Node 0 DMA +0\.789 +1\.000$' \
+	out '^ +Node 0 DMA32 +0\.794 +1\.000$' \
+	out '^ +Node 0 Normal +0\.792 +1\.000$'
+# margin: Normal usable 15000 - 7 = 14993 > min 2943 + 0 by 12050 (the slow path's mark)
+run explain --gfp GFP_ATOMIC --order 3 "$FRAG.buddyinfo" "$FRAG.zoneinfo" "$FRAG.uname"
+expect "GFP_ATOMIC order 3 on a fragmented machine: fails" 1 out '^outcome +fails$'
+run explain --json "$FRAG.buddyinfo" "$FRAG.zoneinfo" "$FRAG.uname"
+json_check "explain --json on a fragmented machine" '
+assert d["exit_status"] == 2
+it = d["items"][0]
+assert it["request_source"] == "default" and it["exit_status"] == 2
+z = {z["zone"]: z for z in it["fragmentation"]["zones"]}
+assert z["Normal"]["fragmentation_index"] == {"value": 792, "text": "0.792", "exact": True}
+assert z["DMA32"]["fragmentation_index"]["value"] == 794
+assert z["DMA"]["fragmentation_index"]["value"] == 789
+assert all(v["unusable_index"]["value"] == 1000 for v in z.values())
+assert it["verdict"]["outcome"] == "depends" and it["verdict"]["suitable_blocks"] == 0'
+
+# ---- several verdicts: the worst, in the order 3 > 1 > 2 > 0 (each input its own snapshot)
+VM3="$VM.buddyinfo $VM.zoneinfo $VM.uname"
+FRAG3="$FRAG.buddyinfo $FRAG.zoneinfo $FRAG.uname"
+# shellcheck disable=SC2086
+run explain $VM3 $FRAG3
+expect "a success and a depends: 2" 2 out '^outcome +succeeds \(fast path\)$' \
+	out '^outcome +depends'
+[ "$(grep -c '^=== ' "$tmp/out")" -eq 2 ] && pass "two inputs, two verdicts" ||
+	fail "two inputs, two verdicts"
+# shellcheck disable=SC2086
+run explain --gfp GFP_ATOMIC --order 3 $VM3 $FRAG3
+expect "a success and a failure: 1" 1 out '^outcome +succeeds' out '^outcome +fails$'
+# shellcheck disable=SC2086
+run explain $FRAG3 "$KLOG/arm64-6.6-android-kmsgprio.log" $VM3
+expect "a depends, a failure and a success: 1" 1
+[ "$(grep -c '^=== ' "$tmp/out")" -eq 3 ] && pass "three items" || fail "three items"
+# shellcheck disable=SC2086
+run explain $FRAG3 /nonexistent/file
+expect "a depends and a missing file: 3, the file named" 3 \
+	err '/nonexistent/file' out '^outcome +depends'
+
+# ---- bad input
+run explain /nonexistent/file
+expect "nonexistent file" 3 err '/nonexistent/file: cannot read /nonexistent/file' \
+	err 'nothing to judge'
+run explain --json /nonexistent/file
+expect "explain --json of nothing: status" 3
+json_check "explain --json of nothing is still JSON" '
+assert d["items"] == [] and d["exit_status"] == 3
+assert d["diagnostics"][0]["source"] == "/nonexistent/file"'
+printf 'hello\nworld\n' >"$tmp/prose.txt"
+run explain "$tmp/prose.txt"
+expect "unknown text" 3 err 'prose\.txt: not a format fragscope reads'
+run explain "$FS"
+expect "binary file" 3 err 'binary data, not text'
+# A kernel log without a failure report: nothing to judge.
+printf '[    0.000000] Linux version 6.1.0\n[    1.000000] hello\n' >"$tmp/quiet.log"
+run explain "$tmp/quiet.log"
+expect "a log without reports" 3 err 'nothing to judge'
+
+# ---- this machine: a fixture directory as /proc, then the real one
+FRAGSCOPE_PROC_ROOT=$LIVE "$FS" explain >"$tmp/out" 2>"$tmp/err"; status=$?
+expect "explain a fixture /proc" 0 out '^=== live:' \
+	out '^kernel +6\.18\.44-fc-v782: profile 6\.18' \
+	out '^outcome +succeeds'
+FRAGSCOPE_PROC_ROOT=$tmp/no-proc "$FS" explain >"$tmp/out" 2>"$tmp/err"; status=$?
+expect "explain where /proc cannot be read" 3 err 'cannot be read'
+if [ -r /proc/buddyinfo ]; then
+	run explain
+	if [ "$status" -le 2 ] && clean && grep -q '^=== live:/proc' "$tmp/out" &&
+	   grep -q -E '^order 3 +zone +fragmentation +unusable$' "$tmp/out"; then
+		pass "explain this machine (exit $status)"
+	else
+		fail "explain this machine"
+	fi
+	run explain --json --order 0
+	json_check "explain --json --order 0 of this machine" '
+it = d["items"][0]
+assert it["input"].startswith("live:") and it["fragmentation"]["order"] == 0
+assert all(z["unusable_index"]["value"] == 0 for z in it["fragmentation"]["zones"]
+           if z["fragmentation_index"]["value"] == -1000)
+assert d["exit_status"] in (0, 1, 2)'
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
