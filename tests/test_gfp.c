@@ -111,6 +111,148 @@ Test(kprofile, version_facts_match_kernel_rules_12b)
 	cr_assert_eq(P("6.6")->migratetypes[4], FS_MT_CMA);
 }
 
+/*
+ * The allocator-rule and slow-path facts krules, verdict and explain act on,
+ * one row per profile, read off the version ranges kprofile.h documents:
+ *  0 harder_any_list            <= 4.14     1 fallback_find_smallest     4.13+
+ *  2 cma_needs_alloc_cma        5.10+       3 nofragment_below_pageblock 6.1+
+ *  4 fallback_returns_page      6.10+       5 fallback_claim_steal       6.15+
+ *  6 pcp_falls_through          6.0+        7 pcp_cma_bypass             5.10 - 6.3
+ *  8 compaction_suitable_4_4    <= 4.8      9 compaction_async_cma_check 6.14+
+ * 10 compaction_async_alloc_wmark 6.15+
+ * 11 slowpath_4_4               < 4.8      12 highatomic_cap_aligned     6.8+
+ * 13 warn_skips_unmanaged_dma   5.4, 5.15+ (not 5.10)
+ * 14 has_watermark_scale_factor 4.6+       15 pageblock_order_skip_bails 5.4 only
+ * 16 show_mem_ratelimited       4.19 only
+ * and the HighAtomic last resort: none with ALLOC_HIGH/HARDER, ALLOC_OOM|
+ * ALLOC_NON_BLOCK in every MIN_RESERVE profile (5.15-late, 6.1-late/latest
+ * and 6.6.y by backport, 6.12+ mainline).
+ */
+#define NR_RULE_FACTS 17
+
+static void rule_facts(const struct fs_kprofile *p, int f[NR_RULE_FACTS])
+{
+	f[0] = p->harder_any_list;
+	f[1] = p->fallback_find_smallest;
+	f[2] = p->cma_needs_alloc_cma;
+	f[3] = p->nofragment_below_pageblock;
+	f[4] = p->fallback_returns_page;
+	f[5] = p->fallback_claim_steal;
+	f[6] = p->pcp_falls_through;
+	f[7] = p->pcp_cma_bypass;
+	f[8] = p->compaction_suitable_4_4;
+	f[9] = p->compaction_async_cma_check;
+	f[10] = p->compaction_async_alloc_wmark;
+	f[11] = p->slowpath_4_4;
+	f[12] = p->highatomic_cap_aligned;
+	f[13] = p->warn_skips_unmanaged_dma;
+	f[14] = p->has_watermark_scale_factor;
+	f[15] = p->pageblock_order_skip_bails;
+	f[16] = p->show_mem_ratelimited;
+}
+
+#define NONE FS_LAST_RESORT_NONE
+#define OOM_NB FS_LAST_RESORT_OOM_NON_BLOCK
+
+Test(kprofile, rule_facts_every_profile)
+{
+	static const struct {
+		const char *name;
+		int facts[NR_RULE_FACTS];
+		enum fs_highatomic_last_resort last_resort;
+	} rows[] = {
+		/*               0  1  2  3  4  5  6  7  8  9 10  11 12 13 14 15 16 */
+		{ "4.4",        { 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,  1, 0, 0, 0, 0, 0 }, NONE },
+		{ "4.9",        { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 1, 0, 0 }, NONE },
+		{ "4.14",       { 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 1, 0, 0 }, NONE },
+		{ "4.19",       { 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 1, 0, 1 }, NONE },
+		{ "5.4",        { 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 1, 1, 1, 0 }, NONE },
+		{ "5.10",       { 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0,  0, 0, 0, 1, 0, 0 }, NONE },
+		{ "5.15",       { 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0,  0, 0, 1, 1, 0, 0 }, NONE },
+		{ "5.15-late",  { 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0,  0, 0, 1, 1, 0, 0 }, OOM_NB },
+		{ "6.1-early",  { 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0,  0, 0, 1, 1, 0, 0 }, NONE },
+		{ "6.1-late",   { 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0,  0, 0, 1, 1, 0, 0 }, OOM_NB },
+		{ "6.1-latest", { 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0,  0, 0, 1, 1, 0, 0 }, OOM_NB },
+		{ "6.6",        { 0, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0,  0, 0, 1, 1, 0, 0 }, OOM_NB },
+		{ "6.12",       { 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0,  0, 1, 1, 1, 0, 0 }, OOM_NB },
+		{ "6.12-late",  { 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0,  0, 1, 1, 1, 0, 0 }, OOM_NB },
+		{ "6.15",       { 0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1,  0, 1, 1, 1, 0, 0 }, OOM_NB },
+		{ "6.18",       { 0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1,  0, 1, 1, 1, 0, 0 }, OOM_NB },
+	};
+	size_t n;
+	const struct fs_kprofile *const *all = fs_kprofiles(&n);
+	cr_assert_eq(n, sizeof(rows) / sizeof(rows[0]));
+	for (size_t i = 0; i < n; i++) {
+		int got[NR_RULE_FACTS];
+		cr_assert_str_eq(all[i]->name, rows[i].name);
+		rule_facts(all[i], got);
+		for (int k = 0; k < NR_RULE_FACTS; k++)
+			cr_assert_eq(got[k], rows[i].facts[k], "%s fact %d: %d, want %d",
+				     rows[i].name, k, got[k], rows[i].facts[k]);
+		cr_assert_eq(all[i]->highatomic_last_resort, rows[i].last_resort, "%s",
+			     rows[i].name);
+		/* the last resort exists exactly with the 6.3 ALLOC_* scheme */
+		cr_assert_eq(all[i]->highatomic_last_resort != FS_LAST_RESORT_NONE,
+			     all[i]->reserve_scheme == FS_RESERVE_MIN_NONBLOCK, "%s", rows[i].name);
+	}
+}
+
+#undef NONE
+#undef OOM_NB
+
+Test(kprofile, rule_facts_at_their_boundaries)
+{
+	/* ALLOC_HARDER passes on any list up to 4.14; 4.15 tests the lists */
+	cr_assert(P("4.14")->harder_any_list);
+	cr_assert_not(P("4.19")->harder_any_list);
+	/* find_smallest: 4.13-rc1, so 4.9 takes the largest, 4.14 the smallest */
+	cr_assert_not(P("4.9")->fallback_find_smallest);
+	cr_assert(P("4.14")->fallback_find_smallest);
+	/* 4.4-style compaction suitability and slow path: 4.4 only of the profiles */
+	cr_assert(P("4.4")->compaction_suitable_4_4 && P("4.4")->slowpath_4_4);
+	cr_assert_not(P("4.9")->compaction_suitable_4_4 || P("4.9")->slowpath_4_4);
+	cr_assert_not(P("4.4")->has_watermark_scale_factor);
+	cr_assert(P("4.9")->has_watermark_scale_factor);
+	/* CMA by ALLOC_CMA from 5.10; the per-cpu CMA bypass 5.10 - 6.3 */
+	cr_assert_not(P("5.4")->cma_needs_alloc_cma);
+	cr_assert(P("5.10")->cma_needs_alloc_cma);
+	cr_assert(P("6.1-latest")->pcp_cma_bypass);
+	cr_assert_not(P("6.6")->pcp_cma_bypass);
+	/* 6.0+ per-cpu fall-through, 6.1+ NOFRAGMENT below the pageblock only */
+	cr_assert_not(P("5.15-late")->pcp_falls_through);
+	cr_assert(P("6.1-early")->pcp_falls_through);
+	cr_assert_not(P("5.15")->nofragment_below_pageblock);
+	cr_assert(P("6.1-early")->nofragment_below_pageblock);
+	/* 6.10 fallback returns the page; 6.15 claim/steal and async compaction */
+	cr_assert_not(P("6.6")->fallback_returns_page);
+	cr_assert(P("6.12")->fallback_returns_page);
+	cr_assert_not(P("6.12-late")->fallback_claim_steal);
+	cr_assert(P("6.15")->fallback_claim_steal);
+	cr_assert(P("6.18")->fallback_claim_steal);
+	cr_assert_not(P("6.12")->compaction_async_cma_check);
+	cr_assert(P("6.18")->compaction_async_cma_check && P("6.18")->compaction_async_alloc_wmark);
+	/* highatomic cap aligned from 6.8: 6.6 not, 6.12 yes */
+	cr_assert_not(P("6.6")->highatomic_cap_aligned);
+	cr_assert(P("6.12")->highatomic_cap_aligned);
+	/* DMA warn suppression: 5.4.273 yes, 5.10.89 no, 5.15 on */
+	cr_assert(P("5.4")->warn_skips_unmanaged_dma);
+	cr_assert_not(P("5.10")->warn_skips_unmanaged_dma);
+	cr_assert(P("5.15")->warn_skips_unmanaged_dma);
+	cr_assert_not(P("4.19")->warn_skips_unmanaged_dma);
+	/* 5.4-only pageblock-order bail, 4.19-only show_mem ratelimit */
+	cr_assert(P("5.4")->pageblock_order_skip_bails);
+	cr_assert_not(P("5.10")->pageblock_order_skip_bails);
+	cr_assert(P("4.19")->show_mem_ratelimited);
+	cr_assert_not(P("5.4")->show_mem_ratelimited);
+	/* the HighAtomic last resort came with the ALLOC_* rework in the stable
+	 * backports, and to all of 6.6.y */
+	cr_assert_eq(P("5.15")->highatomic_last_resort, FS_LAST_RESORT_NONE);
+	cr_assert_eq(P("5.15-late")->highatomic_last_resort, FS_LAST_RESORT_OOM_NON_BLOCK);
+	cr_assert_eq(P("6.1-early")->highatomic_last_resort, FS_LAST_RESORT_NONE);
+	cr_assert_eq(P("6.6")->highatomic_last_resort, FS_LAST_RESORT_OOM_NON_BLOCK);
+	cr_assert_eq(P("6.18")->highatomic_last_resort, FS_LAST_RESORT_OOM_NON_BLOCK);
+}
+
 /* ---- choosing a profile ---- */
 
 struct pick {

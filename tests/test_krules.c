@@ -46,6 +46,27 @@ static struct fs_kprofile prof(const char *name, int major, int minor,
 	/* ___GFP_ATOMIC: 0x80000 in layouts A/B (4.4, 4.19), 0x200 in 5.x-6.2, gone in 6.3 */
 	p.gfp_bit[FS_GFP_ATOMIC] = !at_least(major, minor, 5, 0) ? 0x80000
 				   : !at_least(major, minor, 6, 3) ? 0x200 : 0;
+	/* the allocator-rule facts, by the ranges kprofile.h documents */
+	p.harder_any_list = !at_least(major, minor, 4, 15);
+	p.fallback_find_smallest = at_least(major, minor, 4, 13);
+	p.cma_needs_alloc_cma = at_least(major, minor, 5, 10);
+	p.nofragment_below_pageblock = at_least(major, minor, 6, 1);
+	p.fallback_returns_page = at_least(major, minor, 6, 10);
+	p.fallback_claim_steal = at_least(major, minor, 6, 15);
+	p.pcp_falls_through = at_least(major, minor, 6, 0);
+	p.pcp_cma_bypass = at_least(major, minor, 5, 10) && !at_least(major, minor, 6, 4);
+	p.compaction_suitable_4_4 = !at_least(major, minor, 4, 9);
+	p.compaction_async_cma_check = at_least(major, minor, 6, 14);
+	p.compaction_async_alloc_wmark = at_least(major, minor, 6, 15);
+	/* mainline 6.3-6.11 ALLOC_OOM only; 6.6.y and the stable backports
+	 * (5.15-late, 6.1-late) and 6.12+ also ALLOC_NON_BLOCK */
+	if (scheme != FS_RESERVE_MIN_NONBLOCK)
+		p.highatomic_last_resort = FS_LAST_RESORT_NONE;
+	else if (at_least(major, minor, 6, 3) && !at_least(major, minor, 6, 12) &&
+		 !(major == 6 && minor == 6))
+		p.highatomic_last_resort = FS_LAST_RESORT_OOM;
+	else
+		p.highatomic_last_resort = FS_LAST_RESORT_OOM_NON_BLOCK;
 	return p;
 }
 

@@ -80,6 +80,20 @@ enum fs_classzone_rule {
 	FS_CLASSZONE_PREFERRED,         /* <= 5.4: index of the preferred zone */
 	FS_CLASSZONE_HIGHEST,           /* 5.8+: gfp_zone() */
 };
+/*
+ * rmqueue_buddy's last resort on HighAtomic after __rmqueue failed: which
+ * ALLOC_* flags reach it. 6.3-6.11 mainline ALLOC_OOM only; ALLOC_OOM|
+ * ALLOC_NON_BLOCK from 6.12 and in the stable trees that took "mm/page_alloc:
+ * let GFP_ATOMIC order-0 allocs access highatomic reserves" (Matt Fleming,
+ * Oct 2024): 6.6.y (from about 6.6.60; the 6.6 profile covers all of 6.6.y and
+ * is given the fix), and 6.1.116+ / 5.15.171+, where it came with the 6.3
+ * ALLOC_* rework itself. None with the ALLOC_HIGH/ALLOC_HARDER scheme.
+ */
+enum fs_highatomic_last_resort {
+	FS_LAST_RESORT_NONE,            /* <= 6.2, 6.1 early, 5.15 early */
+	FS_LAST_RESORT_OOM,             /* 6.3 - 6.11 mainline (6.6.y apart) */
+	FS_LAST_RESORT_OOM_NON_BLOCK,   /* 6.12+, 6.6.y, 6.1.116+, 5.15.171+ */
+};
 
 struct fs_kprofile {
 	const char *name;               /* "4.19", "6.1-late", "6.18" */
@@ -116,6 +130,74 @@ struct fs_kprofile {
 	int costly_order;               /* PAGE_ALLOC_COSTLY_ORDER = 3 */
 	unsigned warn_ratelimit_s, warn_ratelimit_burst;
 	bool nowait_has_nowarn;         /* 6.8+ */
+
+	/* ---- allocator rules (krules.c: watermark check, free-list pick,
+	 * compaction suitability) ---- */
+	/* 4.4-4.14: with ALLOC_HARDER the per-order test passes on any non-empty
+	 * order, whatever its lists (CMA and Isolate included). Replaced by the
+	 * HighAtomic-list test in 4.15 ("mm, page_alloc: fix potential false
+	 * positive in __zone_watermark_ok", Vlastimil Babka, Nov 2017). */
+	bool harder_any_list;
+	/* 4.13+: find_smallest: a movable request that cannot steal the whole
+	 * block takes the smallest fallback block (7a8f58f39188, 4.13-rc1);
+	 * before, the largest. */
+	bool fallback_find_smallest;
+	/* 5.10+: the CMA lists in __rmqueue are gated by ALLOC_CMA; before by
+	 * migratetype == MOVABLE (kernel-rules §6.1). */
+	bool cma_needs_alloc_cma;
+	/* 6.1+: ALLOC_NOFRAGMENT raises the fallback floor to pageblock_order only
+	 * for orders below it; 5.0-6.0 for any order (kernel-rules §6.4). */
+	bool nofragment_below_pageblock;
+	/* 6.10+: the fallback returns the page, remainders keep their type;
+	 * before, the block moves to the request's lists and is split there. */
+	bool fallback_returns_page;
+	/* 6.15+: __rmqueue_claim then __rmqueue_steal (observed 6.18); before,
+	 * the one __rmqueue_fallback. */
+	bool fallback_claim_steal;
+	/* 6.0+: when the per-cpu refill fails, rmqueue goes on to rmqueue_buddy
+	 * (observed 6.1); before, the zone gives nothing (kernel-rules §6.1). */
+	bool pcp_falls_through;
+	/* 5.10-6.3: a movable request without ALLOC_CMA skips the per-cpu lists
+	 * (they may hold CMA pages); gone in 6.6, taken as gone from 6.4. */
+	bool pcp_cma_bypass;
+	/* 4.4-4.8 __compaction_suitable: the low mark with the allocation's flags,
+	 * fragindex at every order. 4.9 (8348faf91f56 "mm, compaction: require
+	 * only min watermarks for non-costly orders" and its series, Oct 2016)
+	 * brought the form 4.19 has. compaction_needs_fs is not this boundary:
+	 * __GFP_FS stayed required until 4.11. */
+	bool compaction_suitable_4_4;
+	/* 6.14+: costly async direct compaction without ALLOC_CMA is skipped when
+	 * the non-CMA order-0 test fails ("mm: compaction: skip memory compaction
+	 * when there are not enough migratable pages", 6.14 merge window). */
+	bool compaction_async_cma_check;
+	/* 6.15+: that test uses the allocation's watermark (min) instead of low. */
+	bool compaction_async_alloc_wmark;
+	enum fs_highatomic_last_resort highatomic_last_resort;
+
+	/* ---- the slow path and the report (verdict*.c, explain.c) ---- */
+	/* < 4.8: 4.4 has no early compaction, no should_reclaim_retry and computes
+	 * reserve access in gfp_to_alloc_flags (kernel-rules §7.1); the unified
+	 * path of §7.2 arrived with the OOM-detection rework (4.7) and compaction
+	 * priorities (4.8). Also kswapd's balance test per zone (§7.5). */
+	bool slowpath_4_4;
+	/* Highatomic reserve cap (kernel-rules §6.5): 4.4-6.6 managed/100 + one
+	 * pageblock; 6.8+ (true) managed/100 aligned up to a pageblock, none when
+	 * managed/100 < one pageblock. */
+	bool highatomic_cap_aligned;
+	/* warn_alloc is suppressed for a __GFP_DMA request when no zone has
+	 * managed DMA pages (kernel-rules §7.6: 5.4.273, 5.15.135, 6.x; not
+	 * 5.10.89; a backport, so 5.4.0 and 5.15.0 may lack it). */
+	bool warn_skips_unmanaged_dma;
+	/* 4.6+: watermark_scale_factor sets the low/high step, max(min/4,
+	 * managed * wsf / 10000); 4.4 has min/4 only (kernel-rules §5.4). */
+	bool has_watermark_scale_factor;
+	/* 5.4 only: after early compaction, order >= pageblock_order with
+	 * __GFP_IO and without __GFP_RETRY_MAYFAIL gives up when the result is
+	 * SKIPPED or DEFERRED (kernel-rules §7.2). */
+	bool pageblock_order_skip_bails;
+	/* 4.19: show_mem after warn_alloc additionally ratelimited to once a
+	 * second (kernel-rules §7.6). */
+	bool show_mem_ratelimited;
 };
 
 /* All profiles, oldest first; the last is "newer" (the newest read). */

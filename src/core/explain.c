@@ -133,8 +133,9 @@ static void risk_watermarks(struct walk *w, const struct vzone *vz)
 		       "min + step / min + 2*step: Android's extra_free_kbytes or a vendor change",
 		       gap1 - gap2);
 	int rank = fs_zone_type_rank(z->name);
-	bool scale = w->p->major > 4 || (w->p->major == 4 && w->p->minor >= 6);
-	if (scale && rank != 3 && rank != 4 && (z->known & FS_ZK_MANAGED) && z->managed) {
+	/* 4.4 has no watermark_scale_factor: min/4 is the step there */
+	if (w->p->has_watermark_scale_factor && rank != 3 && rank != 4 &&
+	    (z->known & FS_ZK_MANAGED) && z->managed) {
 		int64_t managed = (int64_t)z->managed;
 		/* step = managed * wsf / 10000 (integer): the wsf values giving it */
 		int64_t lo_w = (gap2 * 10000 + managed - 1) / managed;
@@ -168,7 +169,7 @@ static void risk_highatomic(struct walk *w, const struct vzone *vz)
 	char cap[160] = "";
 	if (max >= 0)
 		snprintf(cap, sizeof(cap), "it grows to at most %" PRId64 " pages (%s)", max,
-			 w->p->major > 6 || (w->p->major == 6 && w->p->minor >= 8)
+			 w->p->highatomic_cap_aligned
 			 ? "1% of managed aligned up to a pageblock"
 			 : "while below managed/100 + 1 pageblock");
 	int64_t reserved = (z->known & FS_ZK_RESERVED_HIGHATOMIC) ? (int64_t)z->reserved_highatomic

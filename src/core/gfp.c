@@ -542,7 +542,7 @@ static bool uses_highatomic(struct mctx *x, unsigned flags)
 	/* rmqueue_buddy's last resort takes any order, but for order > 0 the
 	 * watermark check only counts HighAtomic lists with HIGHATOMIC|OOM, so
 	 * it only matters at order 0. */
-	return x->x->highatomic_last_resort && (flags & FS_ALLOC_NON_BLOCK) && x->order == 0;
+	return x->p->highatomic_last_resort == FS_LAST_RESORT_OOM_NON_BLOCK && (flags & FS_ALLOC_NON_BLOCK) && x->order == 0;
 }
 
 static bool retry_flag(const struct mctx *x)
@@ -607,7 +607,7 @@ static void meaning_notes(struct mctx *x, unsigned slow, unsigned final)
 			note(x, "non-blocking order>0 without __GFP_HIGH: no ALLOC_HIGHATOMIC "
 			     "in this kernel (6a204d4b14c9)");
 	}
-	if ((final & FS_ALLOC_NON_BLOCK) && x->x->highatomic_last_resort && x->order == 0)
+	if ((final & FS_ALLOC_NON_BLOCK) && x->p->highatomic_last_resort == FS_LAST_RESORT_OOM_NON_BLOCK && x->order == 0)
 		note(x, "order 0, non-blocking: HighAtomic lists are the last resort "
 		     "(281dd25c1a01)");
 	if (p->reserve_scheme == FS_RESERVE_HIGH_HARDER && (final & FS_ALLOC_OOM) &&

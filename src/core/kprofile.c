@@ -288,7 +288,19 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.reserve_scheme = FS_RESERVE_HIGH_HARDER, .order0_shortcut = FS_ORDER0_NONE,
 		.classzone_rule = FS_CLASSZONE_PREFERRED, .compaction_needs_fs = true,
 		.pcp_max_order = 0, .default_nr_orders = 11, .costly_order = 3,
-		.warn_ratelimit_s = 5, .warn_ratelimit_burst = 10 },
+		.warn_ratelimit_s = 5, .warn_ratelimit_burst = 10,
+		/* allocator rules (krules.c) */
+		.harder_any_list = true, .fallback_find_smallest = false,
+		.cma_needs_alloc_cma = false, .nofragment_below_pageblock = false,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = false, .pcp_cma_bypass = false,
+		.compaction_suitable_4_4 = true, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_NONE,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = true, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = false, .has_watermark_scale_factor = false,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 4.9: gfp.h/mmflags.h as in the file comment; slow path 4.7 rework
 	 * (should_reclaim_retry), zone_watermark_fast since 4.7, no ALLOC_FAIR
 	 * since 4.8, compaction still needs FS and IO (4.11 changed it). */
@@ -297,29 +309,78 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.reserve_scheme = FS_RESERVE_HIGH_HARDER, .order0_shortcut = FS_ORDER0_CMA_ONLY,
 		.classzone_rule = FS_CLASSZONE_PREFERRED, .compaction_needs_fs = true,
 		.pcp_max_order = 0, .default_nr_orders = 11, .costly_order = 3,
-		.warn_ratelimit_s = 5, .warn_ratelimit_burst = 10 },
+		.warn_ratelimit_s = 5, .warn_ratelimit_burst = 10,
+		/* allocator rules (krules.c) */
+		.harder_any_list = true, .fallback_find_smallest = false,
+		.cma_needs_alloc_cma = false, .nofragment_below_pageblock = false,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = false, .pcp_cma_bypass = false,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_NONE,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = false, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 4.14.206 gfp.h/mmflags.h; ALLOC_OOM only from 4.15. */
 	[P_4_14] = { .name = "4.14", .covers = "4.14.y", .major = 4, .minor = 14,
 		ANY_SUBLEVEL, .gfp_bit = BITS_4_14, .migratetypes = MT_ORDER,
 		.nr_migratetypes = 6, .reserve_scheme = FS_RESERVE_HIGH_HARDER,
 		.order0_shortcut = FS_ORDER0_CMA_ONLY, .classzone_rule = FS_CLASSZONE_PREFERRED,
 		.pcp_max_order = 0, .default_nr_orders = 11, .costly_order = 3,
-		.warn_ratelimit_s = 5, .warn_ratelimit_burst = 10 },
+		.warn_ratelimit_s = 5, .warn_ratelimit_burst = 10,
+		/* allocator rules (krules.c) */
+		.harder_any_list = true, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = false, .nofragment_below_pageblock = false,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = false, .pcp_cma_bypass = false,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_NONE,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = false, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 4.19.108 (kernel-rules §12b). */
 	[P_4_19] = { .name = "4.19", .covers = "4.19.y", .major = 4, .minor = 19,
 		ANY_SUBLEVEL, .gfp_bit = BITS_4_19, .migratetypes = MT_ORDER,
 		.nr_migratetypes = 6, .reserve_scheme = FS_RESERVE_HIGH_HARDER,
 		.order0_shortcut = FS_ORDER0_CMA_ONLY, .classzone_rule = FS_CLASSZONE_PREFERRED,
 		.oom_victim_alloc_oom = true, .pcp_max_order = 0, .default_nr_orders = 11,
-		.costly_order = 3, .warn_ratelimit_s = 5, .warn_ratelimit_burst = 10 },
-	/* 5.4.273 (kernel-rules §12b). */
+		.costly_order = 3, .warn_ratelimit_s = 5, .warn_ratelimit_burst = 10,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = false, .nofragment_below_pageblock = false,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = false, .pcp_cma_bypass = false,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_NONE,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = false, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = true },
+	/* 5.4.273 (kernel-rules §12b). The __GFP_DMA warn suppression is a
+	 * backport 5.4.0 may lack; the 5.4.273 behaviour is modelled. */
 	[P_5_4] = { .name = "5.4", .covers = "5.4.y", .major = 5, .minor = 4, ANY_SUBLEVEL,
 		.gfp_bit = BITS_5_4, .migratetypes = MT_ORDER, .nr_migratetypes = 6,
 		.reserve_scheme = FS_RESERVE_HIGH_HARDER, .order0_shortcut = FS_ORDER0_CMA_ONLY,
 		.classzone_rule = FS_CLASSZONE_PREFERRED, .has_nofragment = true,
 		.has_boost = true, .oom_victim_alloc_oom = true, .pcp_max_order = 0,
 		.default_nr_orders = 11, .costly_order = 3, .warn_ratelimit_s = 10,
-		.warn_ratelimit_burst = 1 },
+		.warn_ratelimit_burst = 1,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = false, .nofragment_below_pageblock = false,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = false, .pcp_cma_bypass = false,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_NONE,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = true, .show_mem_ratelimited = false },
 	/* 5.10.89 (kernel-rules §12b). */
 	[P_5_10] = { .name = "5.10", .covers = "5.10.y", .major = 5, .minor = 10,
 		ANY_SUBLEVEL, .gfp_bit = BITS_5_4, .migratetypes = MT_ORDER,
@@ -328,7 +389,19 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.has_nofragment = true, .has_boost = true, .cma_prefer_half = true,
 		.costly_noretry_skipped_too = true, .oom_victim_alloc_oom = true,
 		.pcp_max_order = 0, .default_nr_orders = 11, .costly_order = 3,
-		.warn_ratelimit_s = 10, .warn_ratelimit_burst = 1 },
+		.warn_ratelimit_s = 10, .warn_ratelimit_burst = 1,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = false,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = false, .pcp_cma_bypass = true,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_NONE,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = false, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 5.15.135 (kernel-rules §12b): 5.15.0 - 5.15.170. */
 	[P_5_15] = { .name = "5.15", .covers = "5.15.0 - 5.15.170", .major = 5, .minor = 15,
 		.sublevel_min = 0, .sublevel_max = 170, .gfp_bit = BITS_5_15,
@@ -338,7 +411,19 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.classzone_rule = FS_CLASSZONE_HIGHEST, .has_nofragment = true,
 		.has_boost = true, .cma_prefer_half = true, .costly_noretry_skipped_too = true,
 		.oom_victim_alloc_oom = true, .pcp_max_order = 3, .default_nr_orders = 11,
-		.costly_order = 3, .warn_ratelimit_s = 10, .warn_ratelimit_burst = 1 },
+		.costly_order = 3, .warn_ratelimit_s = 10, .warn_ratelimit_burst = 1,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = false,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = false, .pcp_cma_bypass = true,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_NONE,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 5.15.171+: the 6.3 reserve series backported (see the file comment),
 	 * __GFP_ATOMIC still in the layout. 803de9000f33 (compaction gates
 	 * retries) went to the stable series in April 2024 (the 5.4.y backport
@@ -353,7 +438,19 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.has_boost = true, .cma_prefer_half = true, .compaction_gates_retries = true,
 		.costly_noretry_skipped_too = true, .oom_victim_alloc_oom = true,
 		.pcp_max_order = 3, .default_nr_orders = 11, .costly_order = 3,
-		.warn_ratelimit_s = 10, .warn_ratelimit_burst = 1 },
+		.warn_ratelimit_s = 10, .warn_ratelimit_burst = 1,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = false,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = false, .pcp_cma_bypass = true,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_OOM_NON_BLOCK,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 6.1.10 (6.1.20, 6.1.55 grepped): 6.1.0 - 6.1.115. */
 	[P_6_1_EARLY] = { .name = "6.1-early", .covers = "6.1.0 - 6.1.115", .major = 6,
 		.minor = 1, .sublevel_min = 0, .sublevel_max = 115, .gfp_bit = BITS_6_1,
@@ -363,7 +460,18 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.classzone_rule = FS_CLASSZONE_HIGHEST, .has_nofragment = true,
 		.has_boost = true, .cma_prefer_half = true, .costly_noretry_skipped_too = true,
 		.oom_victim_alloc_oom = true, .pcp_max_order = 3, .default_nr_orders = 11,
-		.costly_order = 3, .warn_ratelimit_s = 10, .warn_ratelimit_burst = 1 },
+		.costly_order = 3, .warn_ratelimit_s = 10, .warn_ratelimit_burst = 1,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = true,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = true, .pcp_cma_bypass = true, .compaction_suitable_4_4 = false,
+		.compaction_async_cma_check = false, .compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_NONE,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 6.1.119 (kernel-rules): 6.1.116 (the backport) - 6.1.156. */
 	[P_6_1_LATE] = { .name = "6.1-late", .covers = "6.1.116 - 6.1.156", .major = 6,
 		.minor = 1, .sublevel_min = 116, .sublevel_max = 156, .gfp_bit = BITS_6_1,
@@ -374,7 +482,18 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.has_boost = true, .cma_prefer_half = true, .compaction_gates_retries = true,
 		.costly_noretry_skipped_too = true, .reclaim_retry_final_unreserve = true,
 		.oom_victim_alloc_oom = true, .pcp_max_order = 3, .default_nr_orders = 11,
-		.costly_order = 3, .warn_ratelimit_s = 10, .warn_ratelimit_burst = 1 },
+		.costly_order = 3, .warn_ratelimit_s = 10, .warn_ratelimit_burst = 1,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = true,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = true, .pcp_cma_bypass = true, .compaction_suitable_4_4 = false,
+		.compaction_async_cma_check = false, .compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_OOM_NON_BLOCK,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 6.1.157+: 6a204d4b14c9 (HighAtomic needs __GFP_HIGH). */
 	[P_6_1_LATEST] = { .name = "6.1-latest", .covers = "6.1.157 and later",
 		.major = 6, .minor = 1, .sublevel_min = 157, .sublevel_max = 100000,
@@ -386,9 +505,22 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.compaction_gates_retries = true, .costly_noretry_skipped_too = true,
 		.reclaim_retry_final_unreserve = true, .oom_victim_alloc_oom = true,
 		.pcp_max_order = 3, .default_nr_orders = 11, .costly_order = 3,
-		.warn_ratelimit_s = 10, .warn_ratelimit_burst = 1 },
+		.warn_ratelimit_s = 10, .warn_ratelimit_burst = 1,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = true,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = true, .pcp_cma_bypass = true, .compaction_suitable_4_4 = false,
+		.compaction_async_cma_check = false, .compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_OOM_NON_BLOCK,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 6.6.87 (kernel-rules §12b). 6a204d4b14c9 probably reached 6.6.y in
-	 * the same 2025-10 stable batch (6.6.113): not verified, not modelled. */
+	 * the same 2025-10 stable batch (6.6.113): not verified, not modelled.
+	 * The ALLOC_NON_BLOCK HighAtomic last resort came to 6.6.y at about
+	 * 6.6.60; this profile covers all of 6.6.y and is given it. */
 	[P_6_6] = { .name = "6.6", .covers = "6.6.y", .major = 6, .minor = 6, ANY_SUBLEVEL,
 		.gfp_bit = BITS_6_6, .migratetypes = MT_ORDER, .nr_migratetypes = 6,
 		.reserve_scheme = FS_RESERVE_MIN_NONBLOCK,
@@ -397,7 +529,19 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.has_boost = true, .cma_prefer_half = true, .compaction_gates_retries = true,
 		.costly_noretry_skipped_too = true, .reclaim_retry_final_unreserve = true,
 		.oom_victim_alloc_oom = true, .pcp_max_order = 3, .default_nr_orders = 11,
-		.costly_order = 3, .warn_ratelimit_s = 10, .warn_ratelimit_burst = 1 },
+		.costly_order = 3, .warn_ratelimit_s = 10, .warn_ratelimit_burst = 1,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = true,
+		.fallback_returns_page = false, .fallback_claim_steal = false,
+		.pcp_falls_through = true, .pcp_cma_bypass = false,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_OOM_NON_BLOCK,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = false,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 6.12.0 (kernel-rules §12b): 6.12.0 - 6.12.53. */
 	[P_6_12] = { .name = "6.12", .covers = "6.12.0 - 6.12.53", .major = 6, .minor = 12,
 		.sublevel_min = 0, .sublevel_max = 53, .gfp_bit = BITS_ENUM,
@@ -410,7 +554,19 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.reclaim_retry_final_unreserve = true, .oom_victim_alloc_oom = true,
 		.lowmem_zero_for_empty_upper = true, .pcp_max_order = 3,
 		.default_nr_orders = 11, .costly_order = 3, .warn_ratelimit_s = 10,
-		.warn_ratelimit_burst = 1, .nowait_has_nowarn = true },
+		.warn_ratelimit_burst = 1, .nowait_has_nowarn = true,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = true,
+		.fallback_returns_page = true, .fallback_claim_steal = false,
+		.pcp_falls_through = true, .pcp_cma_bypass = false,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_OOM_NON_BLOCK,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = true,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 6.12.54+: 6a204d4b14c9. */
 	[P_6_12_LATE] = { .name = "6.12-late", .covers = "6.12.54 and later", .major = 6,
 		.minor = 12, .sublevel_min = 54, .sublevel_max = 100000, .gfp_bit = BITS_ENUM,
@@ -423,7 +579,19 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.costly_noretry_skipped_too = true, .reclaim_retry_final_unreserve = true,
 		.oom_victim_alloc_oom = true, .lowmem_zero_for_empty_upper = true,
 		.pcp_max_order = 3, .default_nr_orders = 11, .costly_order = 3,
-		.warn_ratelimit_s = 10, .warn_ratelimit_burst = 1, .nowait_has_nowarn = true },
+		.warn_ratelimit_s = 10, .warn_ratelimit_burst = 1, .nowait_has_nowarn = true,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = true,
+		.fallback_returns_page = true, .fallback_claim_steal = false,
+		.pcp_falls_through = true, .pcp_cma_bypass = false,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = false,
+		.compaction_async_alloc_wmark = false,
+		.highatomic_last_resort = FS_LAST_RESORT_OOM_NON_BLOCK,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = true,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 6.15 (6.15 - 6.17 through the nearest-older rule): 6.18.2's facts with
 	 * the 6.13 lowmem_reserve revert, HighAtomic without __GFP_HIGH as 6.13.7
 	 * (mainline 6.17 got 6a204d4b14c9). */
@@ -436,7 +604,19 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.compaction_gates_retries = true, .costly_noretry_skipped_too = true,
 		.reclaim_retry_final_unreserve = true, .oom_victim_alloc_oom = true,
 		.pcp_max_order = 3, .default_nr_orders = 11, .costly_order = 3,
-		.warn_ratelimit_s = 10, .warn_ratelimit_burst = 1, .nowait_has_nowarn = true },
+		.warn_ratelimit_s = 10, .warn_ratelimit_burst = 1, .nowait_has_nowarn = true,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = true,
+		.fallback_returns_page = true, .fallback_claim_steal = true,
+		.pcp_falls_through = true, .pcp_cma_bypass = false,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = true,
+		.compaction_async_alloc_wmark = true,
+		.highatomic_last_resort = FS_LAST_RESORT_OOM_NON_BLOCK,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = true,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 	/* 6.18.2, the newest read ("newer"). */
 	[P_6_18] = { .name = "6.18", .covers = "6.18.y and newer", .major = 6, .minor = 18,
 		ANY_SUBLEVEL, .gfp_bit = BITS_ENUM, .migratetypes = MT_ORDER,
@@ -448,7 +628,19 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 		.costly_noretry_skipped_too = true, .reclaim_retry_final_unreserve = true,
 		.oom_victim_alloc_oom = true, .pcp_max_order = 3, .default_nr_orders = 11,
 		.costly_order = 3, .warn_ratelimit_s = 10, .warn_ratelimit_burst = 1,
-		.nowait_has_nowarn = true },
+		.nowait_has_nowarn = true,
+		/* allocator rules (krules.c) */
+		.harder_any_list = false, .fallback_find_smallest = true,
+		.cma_needs_alloc_cma = true, .nofragment_below_pageblock = true,
+		.fallback_returns_page = true, .fallback_claim_steal = true,
+		.pcp_falls_through = true, .pcp_cma_bypass = false,
+		.compaction_suitable_4_4 = false, .compaction_async_cma_check = true,
+		.compaction_async_alloc_wmark = true,
+		.highatomic_last_resort = FS_LAST_RESORT_OOM_NON_BLOCK,
+		/* slow path and report (verdict*.c, explain.c) */
+		.slowpath_4_4 = false, .highatomic_cap_aligned = true,
+		.warn_skips_unmanaged_dma = true, .has_watermark_scale_factor = true,
+		.pageblock_order_skip_bails = false, .show_mem_ratelimited = false },
 };
 
 /* Facts of the meaning only; same index as profiles[]. */
@@ -462,13 +654,14 @@ static struct fs_kprofile profiles[NR_PROFILES] = {
 #define X_5_4 X_4_14, .has_alloc_kswapd = true
 #define X_5_10 X_5_4, .reserve_readds_cma = true, .nocma_task = true
 #define X_5_15 X_5_4, .reserve_readds_cma = true, .pin_clears_movable = true
-/* The 2024-11 backport also brought the order-0 HighAtomic last resort. */
-#define X_5_15_LATE X_5_15, .highatomic_last_resort = true
+/* The 2024-11 backport also brought the order-0 HighAtomic last resort: see
+ * highatomic_last_resort in the public profile. */
+#define X_5_15_LATE X_5_15
 #define X_6_1 X_5_15, .reserve_keeps_kswapd = true
-#define X_6_1_LATE X_6_1, .highatomic_last_resort = true
+#define X_6_1_LATE X_6_1
 #define X_6_6 .oom_gate_retry_mayfail = true, .has_alloc_kswapd = true, \
 	.reserve_readds_cma = true, .pin_clears_movable = true, \
-	.reserve_keeps_kswapd = true, .highatomic_last_resort = true
+	.reserve_keeps_kswapd = true
 #define X_6_12 X_6_6, .rt_includes_deadline = true
 
 static const struct fs_kprofile_extra extras[NR_PROFILES] = {

@@ -61,7 +61,6 @@ struct fs_kprofile_extra {
 	bool atomic_cleared_with_reclaim; /* __GFP_ATOMIC with DIRECT_RECLAIM: WARN, cleared */
 	bool pin_clears_movable;        /* 5.15+: memalloc_pin clears __GFP_MOVABLE */
 	bool nocma_task;                /* 5.10: memalloc_pin (PF_MEMALLOC_NOCMA) withholds CMA */
-	bool highatomic_last_resort;    /* NON_BLOCK|OOM take HighAtomic when all else failed */
 	bool rt_includes_deadline;      /* 6.12+: deadline tasks count as RT */
 	bool defrag_mode;               /* 6.15+: vm.defrag_mode keeps ALLOC_NOFRAGMENT */
 };

@@ -9,9 +9,8 @@
  * 5.15.135, 6.1.10, 6.1.119, 6.6.87, 6.12.0, 6.18.2). Where this file adds to
  * it, the source is named next to the rule.
  *
- * Code paths branch on profile fields. The few version facts the profile has
- * no field for are gathered in era_of(), each with its source, so that they
- * can become profile fields without touching the rules.
+ * Code paths branch on profile fields (include/fragscope/kprofile.h), never
+ * on version numbers: each version fact is a field there, with its source.
  *
  * Unknown inputs (a snapshot from buddyinfo alone, a warn_alloc report that
  * does not print nr_reserved_highatomic, ...) are taken in the request's
@@ -23,82 +22,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------------ */
-/* Version facts without a profile field                                    */
-
-struct era {
-	/* 4.4-4.14: with ALLOC_HARDER the per-order test passes on any non-empty
-	 * order, whatever its lists (CMA and Isolate included). Replaced by the
-	 * HighAtomic-list test in 4.15 ("mm, page_alloc: fix potential false
-	 * positive in __zone_watermark_ok", Vlastimil Babka, Nov 2017). */
-	bool harder_any_list;
-	/* 4.13+: a movable request that cannot steal the whole block takes the
-	 * smallest fallback block (7a8f58f39188, 4.13-rc1); before, the largest. */
-	bool fallback_smallest;
-	/* 5.10+: the CMA lists in __rmqueue are gated by ALLOC_CMA; before by
-	 * migratetype == MOVABLE (kernel-rules §6.1). */
-	bool cma_by_flag;
-	/* 6.1+: ALLOC_NOFRAGMENT raises the fallback floor to pageblock_order only
-	 * for orders below it (kernel-rules §6.4). */
-	bool nofrag_below_pb;
-	/* 6.10+: the fallback returns the page, remainders keep their type. */
-	bool fallback_returns_page;
-	/* 6.15+: __rmqueue_claim then __rmqueue_steal (observed 6.18). */
-	bool claim_steal;
-	/* 6.0+: when the per-cpu refill fails, rmqueue goes on to rmqueue_buddy
-	 * (observed 6.1); before, the zone gives nothing (kernel-rules §6.1). */
-	bool pcp_falls_through;
-	/* 5.10-6.3: a movable request without ALLOC_CMA skips the per-cpu lists
-	 * (they may hold CMA pages); gone in 6.6, taken as gone from 6.4. */
-	bool pcp_cma_bypass;
-	/* 4.4-4.8 __compaction_suitable: the low mark with the allocation's flags,
-	 * fragindex at every order. 4.9 (8348faf91f56 "mm, compaction: require
-	 * only min watermarks for non-costly orders" and its series, Oct 2016)
-	 * brought the form 4.19 has. compaction_needs_fs is not this boundary:
-	 * __GFP_FS stayed required until 4.11. */
-	bool compact_4_4;
-	/* 6.14+: costly async direct compaction without ALLOC_CMA is skipped when
-	 * the non-CMA order-0 test fails ("mm: compaction: skip memory compaction
-	 * when there are not enough migratable pages", 6.14 merge window); 6.15+
-	 * tests it with the allocation's watermark instead of low. */
-	bool compact_async_cma_check;
-	bool compact_async_alloc_wmark;
-	/* rmqueue_buddy's last resort on HighAtomic after __rmqueue failed: 6.3-6.11
-	 * mainline ALLOC_OOM only; ALLOC_OOM|ALLOC_NON_BLOCK from 6.12 and in the
-	 * stable trees that took "mm/page_alloc: let GFP_ATOMIC order-0 allocs
-	 * access highatomic reserves" (Matt Fleming, Oct 2024): 6.6.y (from about
-	 * 6.6.60; the 6.6 profile covers all of 6.6.y and is given the fix), and
-	 * 6.1.116+ / 5.15.171+, where it came with the 6.3 ALLOC_* rework itself. */
-	unsigned last_resort;
-};
-
-static bool since(const struct fs_kprofile *p, int major, int minor)
-{
-	return p->major > major || (p->major == major && p->minor >= minor);
-}
-
-static void era_of(const struct fs_kprofile *p, struct era *e)
-{
-	memset(e, 0, sizeof(*e));
-	e->harder_any_list = !since(p, 4, 15);
-	e->fallback_smallest = since(p, 4, 13);
-	e->cma_by_flag = since(p, 5, 10);
-	e->nofrag_below_pb = since(p, 6, 1);
-	e->fallback_returns_page = since(p, 6, 10);
-	e->claim_steal = since(p, 6, 15);
-	e->pcp_falls_through = since(p, 6, 0);
-	e->pcp_cma_bypass = since(p, 5, 10) && !since(p, 6, 4);
-	e->compact_4_4 = !since(p, 4, 9);
-	e->compact_async_cma_check = since(p, 6, 14);
-	e->compact_async_alloc_wmark = since(p, 6, 15);
-	if (p->reserve_scheme == FS_RESERVE_MIN_NONBLOCK) {
-		/* 5.15.171+ and 6.1.116+ took the rework together with the fix */
-		bool mainline_6_3_to_6_11 = since(p, 6, 3) && !since(p, 6, 12);
-		bool nonblock = !mainline_6_3_to_6_11 || (p->major == 6 && p->minor == 6);
-		e->last_resort = FS_ALLOC_OOM | (nonblock ? FS_ALLOC_NON_BLOCK : 0u);
-	}
-}
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                            */
@@ -585,9 +508,8 @@ static void found(struct fs_wmark_result *r, int o, int mt, bool certain)
 }
 
 /* The per-order test, from the requested order up. */
-static void list_test(const struct fs_kprofile *p, const struct era *e,
-		      const struct fs_rules_zone *z, int order, unsigned flags,
-		      struct fs_wmark_result *r)
+static void list_test(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
+		      unsigned flags, struct fs_wmark_result *r)
 {
 	enum fs_mt allowed[FS_MT_COUNT];
 	int n = 0;
@@ -596,9 +518,9 @@ static void list_test(const struct fs_kprofile *p, const struct era *e,
 	allowed[n++] = FS_MT_RECLAIMABLE;
 	if (flags & FS_ALLOC_CMA)
 		allowed[n++] = FS_MT_CMA;
-	if (!e->harder_any_list && highatomic_lists_allowed(p, flags))
+	if (!p->harder_any_list && highatomic_lists_allowed(p, flags))
 		allowed[n++] = FS_MT_HIGHATOMIC;
-	bool any_list = e->harder_any_list && (flags & FS_ALLOC_HARDER);
+	bool any_list = p->harder_any_list && (flags & FS_ALLOC_HARDER);
 
 	r->found_order = r->found_mt = -1;
 	for (int o = order; o < nr_orders(z); o++) {
@@ -625,8 +547,6 @@ static bool wmark_ok_at(const struct fs_kprofile *p, const struct fs_rules_zone 
 			enum fs_wmark which, int64_t mark, bool mark_known, int classzone,
 			unsigned alloc_flags, struct fs_wmark_result *r)
 {
-	struct era e;
-	era_of(p, &e);
 	memset(r, 0, sizeof(*r));
 	r->which = which;
 	r->order = order;
@@ -646,7 +566,7 @@ static bool wmark_ok_at(const struct fs_kprofile *p, const struct fs_rules_zone 
 		r->ok = true;
 		return true;
 	}
-	list_test(p, &e, z, order, flags, r);
+	list_test(p, z, order, flags, r);
 	r->ok = r->found_order >= 0;
 	return r->ok;
 }
@@ -821,8 +741,8 @@ static int suitable_fallback(const struct fs_kprofile *p, const struct fs_rules_
 }
 
 /* Describe the stolen block: whole pageblock(s), a claim attempt, or one page. */
-static void describe_steal(const struct era *e, const struct fs_rules_zone *z, enum fs_mt mt,
-			   struct fs_pick *pick)
+static void describe_steal(const struct fs_kprofile *p, const struct fs_rules_zone *z,
+			   enum fs_mt mt, struct fs_pick *pick)
 {
 	int pbo = pb_order(z);
 	if (pick->order >= pbo) {
@@ -837,7 +757,7 @@ static void describe_steal(const struct era *e, const struct fs_rules_zone *z, e
 		cat(pick->why, sizeof(pick->why), "; only this block is taken, the pageblock "
 		    "stays %s", fs_mt_name(pick->mt));
 	}
-	if (!e->fallback_returns_page && pick->order < pbo)
+	if (!p->fallback_returns_page && pick->order < pbo)
 		cat(pick->why, sizeof(pick->why), " (moved to the %s lists, then split there)",
 		    fs_mt_name(mt));
 }
@@ -851,9 +771,8 @@ static void fallback_failed(const struct fs_rules_zone *z, int floor, const char
 
 /* find_smallest (4.13+): a movable request that cannot claim the largest
  * fallback block takes the smallest one from its order up instead. */
-static void take_smallest(const struct fs_kprofile *p, const struct era *e,
-			  const struct fs_rules_zone *z, int order, enum fs_mt mt, int largest,
-			  bool unc, struct fs_pick *pick)
+static void take_smallest(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
+			  enum fs_mt mt, int largest, bool unc, struct fs_pick *pick)
 {
 	for (int o = order; o <= largest; o++) {
 		bool unc2 = false;
@@ -865,15 +784,14 @@ static void take_smallest(const struct fs_kprofile *p, const struct era *e,
 		cat(pick->why, sizeof(pick->why), "fallback: largest fallback block order %d is "
 		    "below pageblock_order/2 = %d, so a movable request takes the smallest: "
 		    "%s order %d", largest, pb_order(z) / 2, fs_mt_name((enum fs_mt)fb), o);
-		describe_steal(e, z, mt, pick);
+		describe_steal(p, z, mt, pick);
 		return;
 	}
 }
 
 /* __rmqueue_fallback, 4.4 ... 6.14. */
-static bool fallback_old(const struct fs_kprofile *p, const struct era *e,
-			 const struct fs_rules_zone *z, int order, enum fs_mt mt, int floor,
-			 struct fs_pick *pick)
+static bool fallback_old(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
+			 enum fs_mt mt, int floor, struct fs_pick *pick)
 {
 	int pbo = pb_order(z);
 	for (int o = nr_orders(z) - 1; o >= floor; o--) {
@@ -882,15 +800,15 @@ static bool fallback_old(const struct fs_kprofile *p, const struct era *e,
 		if (fb < 0)
 			continue;
 		bool steal = can_steal(o, mt, pbo);
-		if (e->fallback_smallest && !steal && mt == FS_MT_MOVABLE && o > order) {
-			take_smallest(p, e, z, order, mt, o, unc, pick);
+		if (p->fallback_find_smallest && !steal && mt == FS_MT_MOVABLE && o > order) {
+			take_smallest(p, z, order, mt, o, unc, pick);
 			return true;
 		}
 		set_pick(pick, FS_PICK_FALLBACK, o, (enum fs_mt)fb, unc);
 		pick->may_claim = steal && o < pbo;
 		cat(pick->why, sizeof(pick->why), "fallback: largest first, %s order %d",
 		    fs_mt_name((enum fs_mt)fb), o);
-		describe_steal(e, z, mt, pick);
+		describe_steal(p, z, mt, pick);
 		return true;
 	}
 	fallback_failed(z, floor, "", pick);
@@ -898,9 +816,9 @@ static bool fallback_old(const struct fs_kprofile *p, const struct era *e,
 }
 
 /* __rmqueue_claim then __rmqueue_steal, 6.15+. */
-static bool fallback_claim_steal(const struct fs_kprofile *p, const struct era *e,
-				 const struct fs_rules_zone *z, int order, enum fs_mt mt,
-				 int floor, bool nofrag, struct fs_pick *pick)
+static bool fallback_claim_steal(const struct fs_kprofile *p, const struct fs_rules_zone *z,
+				 int order, enum fs_mt mt, int floor, bool nofrag,
+				 struct fs_pick *pick)
 {
 	int pbo = pb_order(z);
 	for (int o = nr_orders(z) - 1; o >= floor; o--) {
@@ -916,7 +834,7 @@ static bool fallback_claim_steal(const struct fs_kprofile *p, const struct era *
 		pick->may_claim = o < pbo;
 		cat(pick->why, sizeof(pick->why), "claim: largest first, %s order %d",
 		    fs_mt_name((enum fs_mt)fb), o);
-		describe_steal(e, z, mt, pick);
+		describe_steal(p, z, mt, pick);
 		if (o < pbo)
 			cat(pick->why, sizeof(pick->why), "; if not, smaller ones are tried, "
 			    "then the smallest is stolen");
@@ -941,9 +859,8 @@ static bool fallback_claim_steal(const struct fs_kprofile *p, const struct era *
 	return false;
 }
 
-static bool fallback(const struct fs_kprofile *p, const struct era *e,
-		     const struct fs_rules_zone *z, int order, enum fs_mt mt, unsigned flags,
-		     struct fs_pick *pick)
+static bool fallback(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
+		     enum fs_mt mt, unsigned flags, struct fs_pick *pick)
 {
 	enum fs_mt fb[FS_MT_COUNT];
 	if (fs_fallbacks(p, mt, fb) == 0) {
@@ -954,22 +871,21 @@ static bool fallback(const struct fs_kprofile *p, const struct era *e,
 	int floor = order;
 	/* 5.0-6.0 raise the floor for any order; guard against the floor
 	 * dropping below the request there (order > pageblock_order). */
-	if (nofrag && (!e->nofrag_below_pb || order < pb_order(z)))
+	if (nofrag && (!p->nofragment_below_pageblock || order < pb_order(z)))
 		floor = pb_order(z) > order ? pb_order(z) : order;
 	if (floor > order)
 		cat(pick->why, sizeof(pick->why), "ALLOC_NOFRAGMENT: only whole pageblocks "
 		    "(order >= %d); ", floor);
-	if (e->claim_steal)
-		return fallback_claim_steal(p, e, z, order, mt, floor, nofrag, pick);
-	return fallback_old(p, e, z, order, mt, floor, pick);
+	if (p->fallback_claim_steal)
+		return fallback_claim_steal(p, z, order, mt, floor, nofrag, pick);
+	return fallback_old(p, z, order, mt, floor, pick);
 }
 
 /* __rmqueue: [CMA when over half] -> own -> [CMA] -> fallback. */
-static bool rmqueue(const struct fs_kprofile *p, const struct era *e,
-		    const struct fs_rules_zone *z, int order, enum fs_mt mt, unsigned flags,
-		    struct fs_pick *pick)
+static bool rmqueue(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
+		    enum fs_mt mt, unsigned flags, struct fs_pick *pick)
 {
-	bool cma_ok = e->cma_by_flag ? (flags & FS_ALLOC_CMA) : mt == FS_MT_MOVABLE;
+	bool cma_ok = p->cma_needs_alloc_cma ? (flags & FS_ALLOC_CMA) : mt == FS_MT_MOVABLE;
 	if (p->cma_prefer_half && cma_ok && z->free_cma >= 0 && z->free_pages >= 0 &&
 	    z->free_cma > z->free_pages / 2) {
 		char label[96];
@@ -984,8 +900,8 @@ static bool rmqueue(const struct fs_kprofile *p, const struct era *e,
 		return true;
 	if (!cma_ok && z->free_cma != 0)
 		cat(pick->why, sizeof(pick->why), "CMA: not for this request (%s); ",
-		    e->cma_by_flag ? "no ALLOC_CMA" : "not Movable");
-	return fallback(p, e, z, order, mt, flags, pick);
+		    p->cma_needs_alloc_cma ? "no ALLOC_CMA" : "not Movable");
+	return fallback(p, z, order, mt, flags, pick);
 }
 
 /* pcp_allowed_order: order 0 up to 5.12; orders up to PAGE_ALLOC_COSTLY_ORDER
@@ -997,12 +913,26 @@ static bool pcp_order(const struct fs_kprofile *p, const struct fs_rules_zone *z
 	return order <= p->pcp_max_order || order == pb_order(z);
 }
 
+/* The ALLOC_* flags that reach the HighAtomic last resort (profile field). */
+static unsigned last_resort_flags(const struct fs_kprofile *p)
+{
+	switch (p->highatomic_last_resort) {
+	case FS_LAST_RESORT_OOM:
+		return FS_ALLOC_OOM;
+	case FS_LAST_RESORT_OOM_NON_BLOCK:
+		return FS_ALLOC_OOM | FS_ALLOC_NON_BLOCK;
+	case FS_LAST_RESORT_NONE:
+		break;
+	}
+	return 0;
+}
+
 /* rmqueue_buddy (rmqueue's zone-locked path): [HighAtomic first] -> __rmqueue
  * -> [HighAtomic as the last resort]. rmqueue_done: __rmqueue already failed
  * through the per-cpu refill, the same lists would fail again. */
-static bool rmqueue_buddy(const struct fs_kprofile *p, const struct era *e,
-			  const struct fs_rules_zone *z, int order, enum fs_mt mt,
-			  unsigned flags, bool rmqueue_done, struct fs_pick *pick)
+static bool rmqueue_buddy(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
+			  enum fs_mt mt, unsigned flags, bool rmqueue_done,
+			  struct fs_pick *pick)
 {
 	/* HighAtomic first for ALLOC_HARDER above order 0 (≤6.2) or for
 	 * ALLOC_HIGHATOMIC (6.3+, 6.1.116+, 5.15.171+) */
@@ -1012,9 +942,9 @@ static bool rmqueue_buddy(const struct fs_kprofile *p, const struct era *e,
 				     is_min_nonblock(p) ? "HighAtomic first (ALLOC_HIGHATOMIC)"
 							: "HighAtomic first (ALLOC_HARDER)", pick))
 		return true;
-	if (!rmqueue_done && rmqueue(p, e, z, order, mt, flags, pick))
+	if (!rmqueue_done && rmqueue(p, z, order, mt, flags, pick))
 		return true;
-	if ((flags & e->last_resort) &&
+	if ((flags & last_resort_flags(p)) &&
 	    try_smallest(z, order, FS_MT_HIGHATOMIC, FS_PICK_HIGHATOMIC,
 			 (flags & FS_ALLOC_OOM) ? "last resort (ALLOC_OOM)"
 						: "last resort (ALLOC_NON_BLOCK)", pick))
@@ -1025,8 +955,6 @@ static bool rmqueue_buddy(const struct fs_kprofile *p, const struct era *e,
 bool fs_freelist_pick(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
 		      enum fs_mt migratetype, unsigned alloc_flags, struct fs_pick *pick)
 {
-	struct era e;
-	era_of(p, &e);
 	memset(pick, 0, sizeof(*pick));
 	pick->how = FS_PICK_NONE;
 	pick->order = -1;
@@ -1038,14 +966,14 @@ bool fs_freelist_pick(const struct fs_kprofile *p, const struct fs_rules_zone *z
 	}
 	unsigned flags = version_flags(p, alloc_flags);
 	bool pcp = pcp_order(p, z, order) &&
-		   !(e.pcp_cma_bypass && migratetype == FS_MT_MOVABLE && !(flags & FS_ALLOC_CMA));
+		   !(p->pcp_cma_bypass && migratetype == FS_MT_MOVABLE && !(flags & FS_ALLOC_CMA));
 	if (pcp) {
 		/* the per-cpu list of this order and type, refilled by __rmqueue:
 		 * no HighAtomic first on this path */
 		cat(pick->why, sizeof(pick->why), "per-cpu lists, refilled by __rmqueue: ");
-		if (rmqueue(p, &e, z, order, migratetype, flags, pick))
+		if (rmqueue(p, z, order, migratetype, flags, pick))
 			return true;
-		if (!e.pcp_falls_through) {
+		if (!p->pcp_falls_through) {
 			cat(pick->why, sizeof(pick->why), "the refill fails and this kernel does "
 			    "not try the zone's buddy lists after it");
 			pick->order = -1;
@@ -1053,7 +981,7 @@ bool fs_freelist_pick(const struct fs_kprofile *p, const struct fs_rules_zone *z
 		}
 		cat(pick->why, sizeof(pick->why), "the refill fails; the buddy path: ");
 	}
-	if (rmqueue_buddy(p, &e, z, order, migratetype, flags, pcp, pick))
+	if (rmqueue_buddy(p, z, order, migratetype, flags, pcp, pick))
 		return true;
 	pick->order = -1;
 	return false;
@@ -1150,7 +1078,7 @@ static enum fs_compact_suit suitable_4_4(const struct fs_kprofile *p,
 /* 4.19-6.13 (and 6.15+ for direct compaction: min + gap + (low - min) is low
  * + gap): the allocation's own check, then order 0 at (order > costly ? low :
  * min) + gap with ALLOC_CMA, then the fragindex above the costly order. */
-static enum fs_compact_suit suitable_4_19(const struct fs_kprofile *p, const struct era *e,
+static enum fs_compact_suit suitable_4_19(const struct fs_kprofile *p,
 					  const struct fs_rules_zone *z, int order,
 					  int classzone, unsigned flags,
 					  struct fs_compact_result *r, bool exact)
@@ -1174,10 +1102,10 @@ static enum fs_compact_suit suitable_4_19(const struct fs_kprofile *p, const str
 		    (long long)w.minus_highatomic, (long long)r->available, (long long)r->needed);
 		return suit(r, FS_COMPACT_SKIPPED);
 	}
-	if (e->compact_async_cma_check && costly && !(version_flags(p, flags) & FS_ALLOC_CMA)) {
+	if (p->compaction_async_cma_check && costly && !(version_flags(p, flags) & FS_ALLOC_CMA)) {
 		struct fs_wmark_result a;
-		int64_t am = e->compact_async_alloc_wmark ? mark_of(z, FS_WMARK_MIN, &known)
-							  : mark_of(z, FS_WMARK_LOW, &known);
+		int64_t am = p->compaction_async_alloc_wmark ? mark_of(z, FS_WMARK_MIN, &known)
+							      : mark_of(z, FS_WMARK_LOW, &known);
 		if (!wmark_ok_at(p, z, 0, which, am + gap, known, classzone, 0, &a))
 			cat(r->why, sizeof(r->why), "the first, async attempt is skipped (non-CMA "
 			    "free %lld <= %lld); ", (long long)a.usable,
@@ -1196,9 +1124,7 @@ enum fs_compact_suit fs_compaction_suitable(const struct fs_kprofile *p,
 					    int classzone, unsigned alloc_flags,
 					    struct fs_compact_result *r)
 {
-	struct era e;
 	bool exact;
-	era_of(p, &e);
 	memset(r, 0, sizeof(*r));
 	if (order <= 0 || order >= nr_orders(z)) {
 		r->fragindex = 0;
@@ -1206,7 +1132,7 @@ enum fs_compact_suit fs_compaction_suitable(const struct fs_kprofile *p,
 		return suit(r, FS_COMPACT_SKIPPED);
 	}
 	r->fragindex = frag_index(z, order, &exact);
-	if (e.compact_4_4)
+	if (p->compaction_suitable_4_4)
 		return suitable_4_4(p, z, order, classzone, alloc_flags, r, exact);
-	return suitable_4_19(p, &e, z, order, classzone, alloc_flags, r, exact);
+	return suitable_4_19(p, z, order, classzone, alloc_flags, r, exact);
 }

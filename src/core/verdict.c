@@ -465,11 +465,12 @@ static void build_zonelist(struct walk *w, const struct fs_verdict_request *req,
 
 /* The most a highatomic reserve can reach (kernel-rules §6.5): it grows one
  * pageblock at a time while below the cap, managed/100 + 1 pageblock up to
- * 6.6; 6.8+ the 1% aligned up to a pageblock, none when 1% < 1 pageblock. */
+ * 6.6; 6.8+ (highatomic_cap_aligned) the 1% aligned up to a pageblock, none
+ * when 1% < 1 pageblock. */
 int64_t vw_highatomic_reserve_max(const struct walk *w, int64_t managed)
 {
 	int64_t pb = vw_pageblock_pages(w), base = managed / 100;
-	if (w->p->major > 6 || (w->p->major == 6 && w->p->minor >= 8))
+	if (w->p->highatomic_cap_aligned)
 		return base < pb ? 0 : (base + pb - 1) / pb * pb;
 	int64_t cap = base + pb;
 	return (cap + pb - 1) / pb * pb;

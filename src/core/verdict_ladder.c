@@ -43,15 +43,6 @@ struct ladder {
 	char oom_why[200];
 };
 
-/* 4.4 has no early compaction, no should_reclaim_retry and computes reserve
- * access in gfp_to_alloc_flags (kernel-rules §7.1); the unified path of
- * §7.2 arrived with the OOM-detection rework (4.7) and compaction priorities
- * (4.8). There is no profile field for this one boundary. */
-static bool old_slowpath(const struct fs_kprofile *p)
-{
-	return p->major < 4 || (p->major == 4 && p->minor < 8);
-}
-
 static bool has_retry_mayfail(const struct walk *w)
 {
 	return vw_has(w, FS_GFP_RETRY_MAYFAIL) || vw_has(w, FS_GFP_REPEAT);
@@ -366,7 +357,7 @@ static bool node_unreclaimable(const struct walk *w, int node)
  * column 0). */
 static void kswapd_node(struct walk *w, int node)
 {
-	bool old = old_slowpath(w->p), balanced = false, maybe = false, boosted = false;
+	bool old = w->p->slowpath_4_4, balanced = false, maybe = false, boosted = false;
 	int by = -1;
 	for (size_t i = 0; i < w->nr_zones; i++) {
 		const struct vzone *vz = &w->zones[i];
@@ -528,7 +519,7 @@ static void early_compaction(struct walk *w, struct ladder *L)
 		compaction_not_allowed(w, "early-compact");
 	bool noretry = vw_has(w, FS_GFP_NORETRY);
 	bool skipped = best == FS_COMPACT_SKIPPED;
-	if (skipped && w->p->major == 5 && w->p->minor == 4 && w->order >= w->pageblock_order &&
+	if (skipped && w->p->pageblock_order_skip_bails && w->order >= w->pageblock_order &&
 	    vw_has(w, FS_GFP_IO) && !has_retry_mayfail(w)) {   /* 5.4 only */
 		L->early_bail = true;
 		snprintf(L->bail_why, sizeof(L->bail_why), "order %d >= pageblock order %d without "
@@ -768,7 +759,7 @@ static void retry_step(struct walk *w, struct ladder *L)
 				    w->order > 0 && compaction_allowed(w)
 				    ? "; should_compact_retry may retry compaction" : "");
 	vw_detail(s, "up to 16 rounds without progress (MAX_RECLAIM_RETRIES)%s",
-		  old_slowpath(w->p) ? "; 4.4 retries while reclaim makes progress at order <= 3 "
+		  w->p->slowpath_4_4 ? "; 4.4 retries while reclaim makes progress at order <= 3 "
 		  "or __GFP_REPEAT" : "");
 }
 
@@ -779,7 +770,7 @@ static void oom_step(struct walk *w, struct ladder *L)
 		gate = "not reached: the request gives up before the OOM killer";
 	else if (costly(w))
 		gate = "order > 3: no OOM kill";
-	else if (!old_slowpath(w->p) && has_retry_mayfail(w))
+	else if (!w->p->slowpath_4_4 && has_retry_mayfail(w))
 		gate = "__GFP_RETRY_MAYFAIL: no OOM kill";
 	else if (w->highest_rank < 2)
 		gate = "DMA/DMA32 request (gfp_zone below Normal): no OOM kill";
@@ -878,9 +869,7 @@ static void warn_step(struct walk *w)
 			nowait ? " (6.8+: GFP_NOWAIT carries it)" : "");
 		return;
 	}
-	bool dma = vw_has(w, FS_GFP_DMA) && !has_managed_dma(w) &&
-		   ((w->p->major == 5 && (w->p->minor == 4 || w->p->minor >= 15)) ||
-		    w->p->major >= 6);
+	bool dma = vw_has(w, FS_GFP_DMA) && !has_managed_dma(w) && w->p->warn_skips_unmanaged_dma;
 	struct fs_step *s = vw_step(w, FS_STEP_WARN, dma ? FS_STEP_SKIPPED : FS_STEP_INFO, "warn",
 				    "", "%swarn_alloc prints \"page allocation failure: order:%d, "
 				    "mode:%#" PRIx64 "\"", v->outcome == FS_OUTCOME_DEPENDS
@@ -890,7 +879,7 @@ static void warn_step(struct walk *w)
 	else
 		vw_detail(s, "rate limited to %u report%s per %u s (then show_mem)%s",
 			  w->p->warn_ratelimit_burst, w->p->warn_ratelimit_burst == 1 ? "" : "s",
-			  w->p->warn_ratelimit_s, w->p->major == 4 && w->p->minor == 19
+			  w->p->warn_ratelimit_s, w->p->show_mem_ratelimited
 			  ? "; 4.19 also limits show_mem to once a second" : "");
 	fs_stats_set(&s->numbers, "ratelimit_s", w->p->warn_ratelimit_s);
 	fs_stats_set(&s->numbers, "ratelimit_burst", w->p->warn_ratelimit_burst);
@@ -900,7 +889,7 @@ static void warn_step(struct walk *w)
 
 static void ladder_sleeping(struct walk *w, struct ladder *L)
 {
-	bool old = old_slowpath(w->p);
+	bool old = w->p->slowpath_4_4;
 	if (w->task.pf_memalloc) {
 		fail_now(w, L, "PF_MEMALLOC: a reclaim context does not reclaim again");
 		return;
@@ -928,7 +917,7 @@ static void ladder_sleeping(struct walk *w, struct ladder *L)
 
 static void ladder_after_slow(struct walk *w, struct ladder *L)
 {
-	if (!old_slowpath(w->p))
+	if (!w->p->slowpath_4_4)
 		early_compaction(w, L);
 	if (L->early_bail) {
 		fail_now(w, L, L->bail_why);
