@@ -627,6 +627,42 @@ Test(verdict, v4_4_slow_success_high_harder)
 }
 
 /*
+ * 6.6 and 6.1-early, GFP_ATOMIC order 0, Normal only; zoneinfo prints boost 1000 and
+ * min 3000 (the printed min includes the boost: _watermark[WMARK_MIN] = 2000); free 1000.
+ * Slow path, zone_watermark_fast (mm/page_alloc.c 6.6.87 / 6.1.10):
+ *   printed min: 3000 - 1500 (min/2) = 1500, - 375 (min/4) = 1125; 1000 <= 1125: fails;
+ *   order 0, WMARK_MIN, boost != 0 and ALLOC_MIN_RESERVE (6.6) / __GFP_ATOMIC (6.1):
+ *   retry at 2000: 2000 - 1000 = 1000, - 250 = 750; 1000 > 750 by 250: passes.
+ * The formula must name the unboosted min, not the printed one.
+ */
+static void boost_retry_case(const char *release, const char *profile, const char *flag)
+{
+	struct fs_snapshot *s = snap_normal(release, 3000, 3500, 4000);
+	struct fs_zone *z = zone_get(s, "Normal");
+	z->wmark_boost = 1000;
+	z->known |= FS_ZK_BOOST;
+	blocks(s, "Normal", FS_MT_UNMOVABLE, 0, 1000);
+	struct fs_verdict v;
+	run(&v, s, profile, "GFP_ATOMIC", 0);
+	cr_assert_eq(v.outcome, FS_OUTCOME_SLOW);
+	cr_assert_eq(v.margin, 250);
+	const struct fs_step *w = step(&v, FS_STEP_WATERMARK, "slow", "Node 0 Normal");
+	cr_assert_eq(num(w, "mark"), 2000);
+	cr_assert_eq(num(w, "mark_after_reductions"), 750);
+	assert_has(w->formula, "(unboosted min 2000, -1000 (min/2");
+	assert_has(w->detail, "retried at the unboosted min 2000");
+	assert_has(w->detail, flag);
+	fs_verdict_clear(&v);
+	fs_snapshot_free(s);
+}
+
+Test(verdict, boost_retry_is_named)
+{
+	boost_retry_case("6.6.87", "6.6", "ALLOC_MIN_RESERVE");
+	boost_retry_case("6.1.10", "6.1-early", "__GFP_ATOMIC");
+}
+
+/*
  * 5.10, GFP_ATOMIC order 0, zones DMA (0), DMA32 (1), Normal (2); gfp_zone = Normal,
  * 5.8+ classzone = 2.
  *   Normal: free 100; min 1000 -> 500 (ALLOC_HIGH) -> 375 (ALLOC_HARDER):

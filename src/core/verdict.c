@@ -646,7 +646,8 @@ void vw_wmark_formula(const struct walk *w, const struct fs_wmark_result *r, cha
 	       PRId64 " (CMA) - %" PRId64 " (highatomic); %" PRId64 " %s %" PRId64 " (%s %"
 	       PRId64 "%s%s) + %" PRId64 " (lowmem_reserve[%d])", r->usable, r->free_pages,
 	       r->minus_order, r->minus_cma, r->minus_highatomic, r->usable,
-	       r->margin > 0 ? ">" : "<=", r->min_after, wmark_name(r->which), r->mark,
+	       r->margin > 0 ? ">" : "<=", r->min_after,
+	       r->boost_retry ? "unboosted min" : wmark_name(r->which), r->mark,
 	       r->reductions[0] ? ", " : "", r->reductions, r->lowmem_reserve, r->classzone);
 	if (r->shortcut)
 		vw_cat(out, size, "; decided by the order-0 shortcut of zone_watermark_fast");
@@ -691,6 +692,16 @@ static void record_wmark(struct walk *w, const struct vpass *pass, size_t i)
 	if (pass->flags & FS_ALLOC_NO_WATERMARKS)
 		vw_cat(s->detail, sizeof(s->detail), "; ALLOC_NO_WATERMARKS: the zone is tried "
 		       "whatever the check says");
+	/* zone_watermark_fast (mm/page_alloc.c, 5.4.273 ... 6.18.2): an order-0 request at
+	 * WMARK_MIN that fails against the printed (boosted) min is checked again against
+	 * _watermark[WMARK_MIN], for __GFP_ATOMIC (<= 6.2) / ALLOC_MIN_RESERVE (6.3+);
+	 * the numbers above are that retry's, so say that the printed min failed first. */
+	if (wm->boost_retry)
+		vw_cat(s->detail, sizeof(s->detail), "; the check at the printed min (which "
+		       "includes watermark_boost) failed, so zone_watermark_fast retried at the "
+		       "unboosted min %" PRId64 " (order 0 with %s)", wm->mark,
+		       w->p->reserve_scheme == FS_RESERVE_MIN_NONBLOCK ? "ALLOC_MIN_RESERVE"
+								      : "__GFP_ATOMIC");
 	if (wm->found_uncertain && !r->lists_inferred)
 		vw_cat(s->detail, sizeof(s->detail), "; only lists of unknown state could serve "
 		       "it");

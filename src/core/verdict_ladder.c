@@ -750,15 +750,16 @@ static void retry_step(struct walk *w, struct ladder *L)
 	}
 	struct fs_step *s = vw_step(w, FS_STEP_RETRY, L->retry_passes || L->compaction_may
 				    ? FS_STEP_PASS : FS_STEP_FAIL, "retry", "",
-				    "should_reclaim_retry %s%s", L->retry_passes
+				    "should_reclaim_retry %s", L->retry_passes
 				    ? "retries (free + reclaimable passes min)"
 				    : L->retry_order0
 				    ? "stops (free + reclaimable passes min, but no zone has a "
 				      "block of the order on its lists yet)"
-				    : "stops (free + reclaimable fails min in every zone)",
-				    w->order > 0 && compaction_allowed(w)
-				    ? "; should_compact_retry may retry compaction" : "");
-	vw_detail(s, "up to 16 rounds without progress (MAX_RECLAIM_RETRIES)%s",
+				    : "stops (free + reclaimable fails min in every zone)");
+	/* The compaction clause goes in the detail: in the title (128 bytes) it was cut. */
+	vw_detail(s, "%sup to 16 rounds without progress (MAX_RECLAIM_RETRIES)%s",
+		  w->order > 0 && compaction_allowed(w)
+		  ? "should_compact_retry may retry compaction; " : "",
 		  w->p->slowpath_4_4 ? "; 4.4 retries while reclaim makes progress at order <= 3 "
 		  "or __GFP_REPEAT" : "");
 }
