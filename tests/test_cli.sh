@@ -143,6 +143,15 @@ run capture -o /nonexistent/dir/c.yaml --count 1 --proc-root "$LIVE" --kmsg none
 expect "capture to an impossible path" 3 err 'cannot create /nonexistent/dir/c\.yaml'
 run capture -o "$tmp/none.yaml" --count 1 --proc-root /nonexistent --kmsg none
 expect "capture without a buddyinfo" 3 err 'cannot read /nonexistent/buddyinfo'
+lacks "capture to an impossible path: no \"captured 0 frames\"" err 'captured 0 frames'
+run capture -o "$tmp/none.yaml" --count 1 --proc-root /nonexistent --kmsg none
+expect "capture without a buddyinfo: says nothing was written" 3 \
+	err 'nothing recorded, .*/none\.yaml not written'
+lacks "capture without a buddyinfo: no \"captured 0 frames\"" err 'captured 0 frames'
+run capture -o "$tmp/kd.yaml" --count 1 --proc-root "$LIVE" --kmsg "$tmp"
+expect "capture with a directory as --kmsg: goes on without the log, says why" 0 \
+	err 'is a directory: expected /dev/kmsg' err 'recording without the kernel log' \
+	err 'captured 1 frame,'
 [ ! -e "$tmp/none.yaml" ] && pass "no file when nothing was captured" ||
 	fail "no file when nothing was captured"
 run capture -o "$tmp/fixed.yaml" --count 3 --interval 0.2 --proc-root "$LIVE" --kmsg none
@@ -171,6 +180,32 @@ for cut in 10 200 $((size / 2)) $((size - 3)); do
 done
 run show --frame 5 "$tmp/fixed.yaml"
 expect "show --frame beyond the end" 3 err 'no frame 5: there are 3 frames'
+
+# A damaged middle frame: the frames built on it cannot be read; by default the last
+# frame that can is shown, with a warning, instead of nothing.
+awk '/^frame: 1$/ { f = 1 } f && /^time:/ { print "time: banana"; f = 0; next } 1' \
+	"$tmp/fixed.yaml" >"$tmp/mid.yaml"
+run show "$tmp/mid.yaml"
+expect "a capture with a damaged middle frame: the last readable one" 1 \
+	out '^=== frame 0 \(0\.\.2\) ' err 'mid\.yaml:[0-9]+: frame 1: time: expected a number, got "banana"' \
+	err 'the last frame \(2\) cannot be read: showing frame 0, the last that can'
+[ "$(grep -c 'frame 1' "$tmp/err")" -eq 2 ] && pass "damaged frame reported once" ||
+	fail "damaged frame reported once"
+run show --frame -1 "$tmp/mid.yaml"
+expect "--frame -1 of a damaged frame: that frame, not another" 3 err 'nothing to show'
+
+# ---- bad proc dumps: file, line, what was expected and what was there; the rest is shown
+sed 's/^  pages free     772917$/  pages fre     772917/' "$VM.zoneinfo" >"$tmp/mangled.zoneinfo"
+run show "$tmp/mangled.zoneinfo"
+expect "zoneinfo with a mangled \"pages free\" line" 0 \
+	out 'mangled\.zoneinfo:100: zoneinfo: expected "pages free N", got "  pages fre     772917"' \
+	out '^  high +20823 pages'
+lacks "the mangled line is reported once" out 'lacks "pages free"'
+sed '2s/ 4 / 4x /' "$VM.buddyinfo" >"$tmp/letter.buddyinfo"
+run show "$tmp/letter.buddyinfo"
+expect "buddyinfo with a letter in a number: the word quoted" 0 \
+	out 'letter\.buddyinfo:2: buddyinfo: expected a free-block count for order 2, got a number followed by junk in "4x"' \
+	out '^  total +355 '
 
 # A report arriving while capturing: the sample log as /dev/kmsg records
 # ("[ 1798.829657] msg" -> "4,SEQ,1798829657,-;msg") through a FIFO.

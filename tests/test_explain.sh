@@ -154,6 +154,14 @@ expect "explain a capture: its last frame" 0 out '^=== .*/c\.yaml, frame 1 \(0\.
 	out '^kernel +6\.18\.44-fc-v782: profile 6\.18' out '^outcome +succeeds'
 [ "$(grep -c '^=== ' "$tmp/out")" -eq 1 ] && pass "a capture: one verdict" ||
 	fail "a capture: one verdict"
+# Its last frame damaged: the last snapshot that can be read is judged, with a warning.
+awk '/^frame: 1$/ { f = 1 } f && /^time:/ { print "time: banana"; f = 0; next } 1' \
+	"$tmp/c.yaml" >"$tmp/bad.yaml"
+run explain "$tmp/bad.yaml"
+expect "a capture whose last frame is damaged: the frame before is judged" 3 \
+	out '^=== .*/bad\.yaml, frame 0 \(0\.\.1\)$' out '^outcome +succeeds' \
+	err 'frame 1: time: expected a number, got "banana"' \
+	err 'the last frame \(1\) cannot be read: judging frame 0, the last that can'
 
 # ---- a fragmented zone set (tests/fixtures/explain/README.md): free memory only in blocks of
 # order 0..2. Normal: 5000 3000 1000 -> free 15000 pages, 9000 blocks; its min 2943 passes, but no
@@ -225,6 +233,96 @@ expect "binary file" 3 err 'binary data, not text'
 printf '[    0.000000] Linux version 6.1.0\n[    1.000000] hello\n' >"$tmp/quiet.log"
 run explain "$tmp/quiet.log"
 expect "a log without reports" 3 err 'nothing to judge'
+
+# ---- review scenarios (tests/fixtures/explain/README.md, review-*): one node, zones DMA,
+# DMA32, Normal, empty Movable; DMA and DMA32 always fail on lowmem_reserve or min.
+R=$src/tests/fixtures/explain
+rv() { n=$1; shift; run explain "$@" "$R/$n.buddyinfo" "$R/$n.pagetypeinfo" "$R/$n.zoneinfo"; }
+# GFP_ATOMIC order 3; Normal free 19324 = 1300 M + 600 U (orders 0-2) + 16 H (2 x order 3,
+# 1 HighAtomic block = 512 reserved) + 17408 CMA (17 x order 10); min/low 2000/2500.
+# Fast (low, no reserves): 19324 - 7 - 17408 CMA - 512 highatomic = 1397 <= 2500 (6.18
+# subtracts the 16 free highatomic pages instead: 1893). Slow: min 2000 - 1000 - 250 = 750,
+# reserve-entitled so nothing for highatomic: 1909 > 750 by 1159, taken from the HighAtomic
+# order-3 list (ALLOC_HARDER <= 6.2, ALLOC_HIGHATOMIC 6.3+).
+for k in 4.19 6.1-early 6.6 6.18; do
+	rv review-cma-highatomic --gfp GFP_ATOMIC --order 3 --kconfig cma --kernel $k
+	expect "review: GFP_ATOMIC order 3, CMA-heavy, $k" 0 \
+		out '^ +slow +Node 0 Normal +pass +Node 0 Normal min: 1909 > 750 \+ 0: pass by 1159$' \
+		out 'Node 0 Normal: HighAtomic block of order 3 \(HighAtomic'
+done
+rv review-cma-highatomic --gfp GFP_ATOMIC --order 3 --kconfig cma --kernel 4.19
+expect "review: 4.19 fast path subtracts CMA and the reserved highatomic block" 0 \
+	out 'Node 0 Normal low: 1397 <= 2500 \+ 0: short by 1104$'
+rv review-cma-highatomic --gfp GFP_ATOMIC --order 3 --kconfig cma --kernel 6.18
+expect "review: 6.18 fast path subtracts the free highatomic pages" 0 \
+	out 'Node 0 Normal low: 1893 <= 2500 \+ 0: short by 608$'
+# 5.15 serves order <= 3 from the pcp lists and returns NULL on a refill miss (no buddy
+# fall-through before 6.0): the HighAtomic reserve is out of reach.
+rv review-cma-highatomic --gfp GFP_ATOMIC --order 3 --kconfig cma --kernel 5.15
+expect "review: 5.15 order-3 atomic cannot reach HighAtomic through pcp" 1 out '^outcome +fails$'
+
+# GFP_NOWAIT order 2; Normal free 5080, order >= 2 only on HighAtomic lists (10 x 2, 5 x 3).
+# 6.1-early: no ALLOC_HARDER without __GFP_ATOMIC: fails. 6.6: ALLOC_NON_BLOCK|ALLOC_HIGHATOMIC,
+# 5080 - 3 = 5077 > 2000 by 3077 and HighAtomic usable. 6.18 (6a204d4b14c9): no
+# ALLOC_HIGHATOMIC without __GFP_HIGH: fails.
+rv review-highatomic-only --gfp GFP_NOWAIT --order 2 --kernel 6.1-early
+expect "review: GFP_NOWAIT order 2 HighAtomic only, 6.1-early" 1 \
+	out '^outcome +fails$' out 'may not use HighAtomic'
+rv review-highatomic-only --gfp GFP_NOWAIT --order 2 --kernel 6.6
+expect "review: GFP_NOWAIT order 2 HighAtomic only, 6.6" 0 \
+	out 'Node 0 Normal min: 5077 > 2000 \+ 0: pass by 3077$'
+rv review-highatomic-only --gfp GFP_NOWAIT --order 2 --kernel 6.18
+expect "review: GFP_NOWAIT order 2 HighAtomic only, 6.18" 1 out '^outcome +fails$'
+
+# GFP_KERNEL|__GFP_NORETRY order 4; Normal free 2500 in orders 0-3, low 2500: compaction
+# needs 2500 + gap 32 = 2532: SKIPPED in every zone. 4.19 bails only on DEFERRED (goes on to
+# reclaim); 5.8+ bails on SKIPPED too.
+rv review-noretry-skipped --gfp 'GFP_KERNEL|__GFP_NORETRY' --order 4 --kernel 4.19
+expect "review: NORETRY order 4 SKIPPED, 4.19 reclaims" 2 \
+	out 'order-0 check at low 2500 \+ gap 32'
+for k in 5.10 6.6; do
+	rv review-noretry-skipped --gfp 'GFP_KERNEL|__GFP_NORETRY' --order 4 --kernel $k
+	expect "review: NORETRY order 4 SKIPPED, $k gives up" 1 out '^outcome +fails$'
+done
+
+# GFP_HIGHUSER_MOVABLE order 9; Normal free = 40 x order 8 (10240): fragindex(9) =
+# 1000 - (1000 + 10240*1000/512) / 40 = 1000 - 21000/40 = 475 <= 500: not suitable.
+# 5.4 (only) gives up when early compaction of an order >= pageblock_order is skipped.
+rv review-order9-fragindex --gfp GFP_HIGHUSER_MOVABLE --order 9 --kernel 4.19
+expect "review: order 9 fragindex 475, 4.19" 2 \
+	out 'fragindex 475 <= extfrag_threshold 500' out '^ +Node 0 Normal +0\.475 +1\.000$'
+rv review-order9-fragindex --gfp GFP_HIGHUSER_MOVABLE --order 9 --kernel 5.4
+expect "review: order 9 fragindex 475, 5.4 pageblock-order bail" 1 out '^outcome +fails$'
+rv review-order9-fragindex --gfp GFP_HIGHUSER_MOVABLE --order 9 --kernel 6.6
+expect "review: order 9 fragindex 475, 6.6" 2 out 'lowmem_reserve column 3'
+rv review-order9-fragindex --gfp GFP_KERNEL --order 11 --kernel 6.6
+expect "review: order 11 beyond MAX_ORDER 10" 1 out 'order 11 is beyond the largest order'
+
+# GFP_ATOMIC order 0; Normal free 4000 all HighAtomic (3000 x 0 + 500 x 1; 8 blocks = 4096
+# reserved). The slow check passes (order-0 shortcut, reserve-entitled: 4000 > 2000), but
+# order 0 reaches HighAtomic only through the 6.3+ ALLOC_NON_BLOCK last resort in
+# rmqueue_buddy; 4.19 (pcp only) and 6.1-early (HighAtomic first only for order > 0) fail.
+for k in 4.19 6.1-early; do
+	rv review-highatomic-order0 --gfp GFP_ATOMIC --order 0 --kernel $k
+	expect "review: GFP_ATOMIC order 0 HighAtomic only, $k" 1 out '^outcome +fails$'
+done
+for k in 6.6 6.18; do
+	rv review-highatomic-order0 --gfp GFP_ATOMIC --order 0 --kernel $k
+	expect "review: GFP_ATOMIC order 0 HighAtomic only, $k" 0 \
+		out 'Node 0 Normal min: 4000 > 2000 \+ 0: pass by 2000$' \
+		out 'Node 0 Normal: HighAtomic block of order 0'
+done
+
+# The retry title is whole (it used to be cut at 128 bytes: "...; should_compa").
+run explain --gfp GFP_KERNEL --order 3 --kernel 6.18 "$FRAG.buddyinfo" "$FRAG.zoneinfo"
+expect "review: retry step title not cut" 2 out '^ +on its lists yet\)$'
+lacks "review: retry step title not cut (no stub)" out 'should_compa$'
+
+# GFP_ATOMIC order 0, Normal boost 1000, printed min 3000, free 1000: the boosted check
+# 1000 <= 1125 fails, zone_watermark_fast retries at the unboosted 2000 -> 750: pass by 250.
+rv review-boost-6.1 --gfp GFP_ATOMIC --order 0 --kernel 6.1-early
+expect "review: boost retry at the unboosted min, 6.1-early" 0 \
+	out 'Node 0 Normal min: 1000 > 750 \+ 0: pass by 250$' out 'unboosted min 2000'
 
 # ---- this machine: a fixture directory as /proc, then the real one
 FRAGSCOPE_PROC_ROOT=$LIVE "$FS" explain >"$tmp/out" 2>"$tmp/err"; status=$?

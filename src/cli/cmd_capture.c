@@ -41,6 +41,7 @@ struct capture_opts {
 struct capture_run {
 	struct capture_opts o;
 	struct fs_capture_writer *writer;
+	bool create_failed;     /* fs_capture_create failed (and said why) */
 	struct fs_kmsg *kmsg;
 	struct fs_report_list reports;   /* completed by kmsg, not yet in a frame */
 	struct fs_diags kmsg_diags;
@@ -181,6 +182,10 @@ static void poll_kmsg(struct capture_run *run)
 		/* Already reported; the snapshots go on without the log. */
 		fs_kmsg_close(run->kmsg);
 		run->kmsg = NULL;
+		show_new_kmsg_diags(run);
+		cli_error("capture: recording without the kernel log from now on: allocation "
+			  "failures will not be in the capture");
+		return;
 	}
 	show_new_kmsg_diags(run);
 }
@@ -222,11 +227,9 @@ static int open_writer(struct capture_run *run, const struct fs_snapshot *first)
 	run->writer = fs_capture_create(run->o.output, &hdr, &d);
 	cli_print_diags(stderr, &d, "fragscope: ");
 	fs_diags_clear(&d);
-	if (!run->writer) {
-		cli_error("capture: cannot create %s", run->o.output);
-		return -1;
-	}
-	return 0;
+	/* The diagnostic above says why; the summary says what it means. */
+	run->create_failed = !run->writer;
+	return run->writer ? 0 : -1;
 }
 
 /* One frame: 1 written, 0 skipped (unreadable /proc), -1 stop. */
@@ -320,6 +323,16 @@ int cmd_capture(int argc, char **argv)
 	fs_diags_clear(&run.kmsg_diags);
 
 	double elapsed = now_monotonic() - start;
+	if (!run.writer) {
+		/* Not "captured 0 frames to FILE": FILE was not written (an existing
+		 * one is not touched when /proc could not be read). */
+		if (run.create_failed)
+			cli_error("capture: cannot create %s: nothing recorded", run.o.output);
+		else
+			cli_error("capture: nothing recorded, %s not written%s", run.o.output,
+				  stop_requested ? " (interrupted)" : "");
+		return run.status == FS_EXIT_OK ? FS_EXIT_BAD_INPUT : run.status;
+	}
 	fprintf(stderr,
 		"fragscope: captured %zu frame%s, %zu allocation failure%s in %.1f s to %s%s",
 		run.frames, run.frames == 1 ? "" : "s", run.nr_reports,

@@ -494,7 +494,7 @@ static void explain_capture(struct explain *ex, const char *path)
 	size_t n = fs_capture_frame_count(r);
 	if (n == 0)
 		fs_diags_add(&ex->diags, FS_SEV_ERROR, path, 0, "capture without a complete frame");
-	size_t reports = 0;
+	size_t reports = 0, last_read = n;
 	for (size_t i = 0; i < n; i++) {
 		struct fs_frame f;
 		fs_frame_init(&f);
@@ -502,6 +502,22 @@ static void explain_capture(struct explain *ex, const char *path)
 			struct explain_origin o = { .input = path, .frame_index = i,
 						    .nr_frames = n };
 			explain_frame(ex, &f, &o, &reports, false, i + 1 == n);
+			last_read = i;
+		}
+		fs_frame_clear(&f);
+	}
+	/* The last frame cannot be read (the reader said why): judge the last
+	 * snapshot that can, rather than none. */
+	if (last_read + 1 < n) {
+		struct fs_frame f;
+		fs_frame_init(&f);
+		if (fs_capture_read_frame(r, last_read, &f) == 0 && f.snapshot) {
+			struct explain_origin o = { .input = path, .frame_index = last_read,
+						    .nr_frames = n };
+			fs_diags_add(&ex->diags, FS_SEV_WARNING, path, 0,
+				     "the last frame (%zu) cannot be read: judging frame %zu, the "
+				     "last that can", n - 1, last_read);
+			judge_snapshot(ex, f.snapshot, NULL, &o);
 		}
 		fs_frame_clear(&f);
 	}

@@ -181,9 +181,52 @@ static void show_files(struct show *sh, const char *const *paths, size_t n)
 	fs_frame_list_free(&frames);
 }
 
+/* Show frame i of r; false (the reader said why) when it cannot be read. */
+static bool show_capture_frame(struct show *sh, struct fs_capture_reader *r, size_t i, size_t n,
+			       const char *path)
+{
+	struct fs_frame f;
+	fs_frame_init(&f);
+	bool ok = fs_capture_read_frame(r, i, &f) == 0;
+	if (ok) {
+		struct show_position pos = { i, n, path };
+		emit(sh, &f, &pos);
+	}
+	fs_frame_clear(&f);
+	return ok;
+}
+
+/*
+ * The last frame is unreadable (damaged, or built on a damaged frame): show
+ * the last one that can be read rather than nothing. The reader's complaints
+ * about the frames tried on the way back repeat what it already said, so
+ * they go to a scratch list that is dropped.
+ */
+static void show_last_readable(struct show *sh, struct fs_capture_reader *r, size_t n,
+			       const char *path, struct fs_diags *reader_diags)
+{
+	for (size_t i = n - 1; i-- > 0;) {
+		struct fs_frame f;
+		fs_frame_init(&f);
+		bool ok = fs_capture_read_frame(r, i, &f) == 0;
+		fs_frame_clear(&f);
+		if (!ok)
+			continue;
+		fs_diags_clear(reader_diags);
+		fs_diags_add(&sh->diags, FS_SEV_WARNING, path, 0,
+			     "the last frame (%zu) cannot be read: showing frame %zu, the last "
+			     "that can", n - 1, i);
+		show_capture_frame(sh, r, i, n, path);
+		return;
+	}
+}
+
 static void show_capture(struct show *sh, const char *path)
 {
-	struct fs_capture_reader *r = fs_capture_open(path, &sh->diags);
+	struct fs_diags found = { 0 };   /* the reader's, moved to sh->diags as they come */
+	struct fs_capture_reader *r = fs_capture_open(path, &found);
+	fs_diags_append(&sh->diags, &found);
+	fs_diags_clear(&found);
 	if (!r)
 		return;
 	size_t n = fs_capture_frame_count(r);
@@ -191,17 +234,18 @@ static void show_capture(struct show *sh, const char *path)
 		fs_diags_add(&sh->diags, FS_SEV_ERROR, path, 0,
 			     "capture without a complete frame");
 	size_t first, last;
+	bool last_unreadable = false;
 	if (select_frames(sh, n, path, false, &first, &last)) {
-		for (size_t i = first; i <= last; i++) {
-			struct fs_frame f;
-			fs_frame_init(&f);
-			if (fs_capture_read_frame(r, i, &f) == 0) {
-				struct show_position pos = { i, n, path };
-				emit(sh, &f, &pos);
-			}
-			fs_frame_clear(&f);
-		}
+		for (size_t i = first; i <= last; i++)
+			if (!show_capture_frame(sh, r, i, n, path) && i + 1 == n)
+				last_unreadable = true;
 	}
+	fs_diags_append(&sh->diags, &found);
+	fs_diags_clear(&found);
+	/* Only where the default (the last frame) was asked for, not a given frame. */
+	if (last_unreadable && !sh->all && !sh->have_frame)
+		show_last_readable(sh, r, n, path, &found);
+	fs_diags_clear(&found);
 	fs_capture_close_reader(r);
 }
 

@@ -200,6 +200,14 @@ struct fs_kmsg *fs_kmsg_open(const char *path, bool from_start, struct fs_report
 	}
 	struct stat st;
 	bool chardev = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode);
+	/* open() succeeds on a directory; the first read would fail with an errno
+	 * that does not say what is wrong. */
+	if (!chardev && S_ISDIR(st.st_mode)) {
+		fs_diags_add(diags, FS_SEV_ERROR, p, 0, "is a directory: expected /dev/kmsg, or "
+			     "a file or FIFO of kernel log records");
+		close(fd);
+		return NULL;
+	}
 	/* SEEK_END: the next read returns the first record logged after now.
 	 * Without it the reader starts at the oldest record in the buffer. A
 	 * FIFO cannot seek and has no past anyway. */

@@ -67,8 +67,15 @@ static int parse_counts(struct fs_pctx *c, struct fs_cursor *cur, uint64_t count
 			return -1;
 		}
 		if (r != FS_NUM_OK) {
-			fs_pctx_bad(c, "expected a free-block count for order %d, got %s", n,
-				    fs_num_problem(r));
+			/* Quote the offending word: "4x" finds the spot, "junk" does not. */
+			const char *w = cur->p, *e;
+			char q[64];
+			while (w < cur->end && (*w == ' ' || *w == '\t'))
+				w++;
+			for (e = w; e < cur->end && *e != ' ' && *e != '\t'; e++)
+				;
+			fs_pctx_bad(c, "expected a free-block count for order %d, got %s in \"%s\"",
+				    n, fs_num_problem(r), fs_quote(q, w, (size_t)(e - w)));
 			return -1;
 		}
 		if (n >= FS_MAX_ORDERS) {

@@ -305,6 +305,16 @@ static void item_line(struct zi *t, struct fs_cursor *cur, const char *line, siz
 		t->items = true;
 }
 
+/* "pages" then a blank: no item or node stat is named "pages" alone. */
+static bool is_mangled_pages_free(const struct fs_cursor *cur)
+{
+	const char *p = cur->p;
+
+	while (p < cur->end && (*p == ' ' || *p == '\t'))
+		p++;
+	return cur->end - p > 5 && memcmp(p, "pages", 5) == 0 && (p[5] == ' ' || p[5] == '\t');
+}
+
 static void record_line(struct zi *t, const char *line, size_t len)
 {
 	struct fs_cursor cur;
@@ -315,11 +325,20 @@ static void record_line(struct zi *t, const char *line, size_t len)
 		t->part = PART_NODE;
 	} else if (fs_plit(&cur, "pages free")) {
 		t->part = PART_ZONE;
+		/* Present even when its value is bad: that is reported here, not
+		 * again as a missing line at the end of the record. */
+		t->pages_free = true;
 		if (value(t, &cur, "pages free", &v)) {
 			t->z->free_pages = v;
 			t->z->known |= FS_ZK_FREE_PAGES;
-			t->pages_free = true;
 		}
+	} else if (!t->pages_free && is_mangled_pages_free(&cur)) {
+		/* "pages fre 12": the "pages free" line, mangled; not an item. */
+		char q[64];
+		t->part = PART_ZONE;
+		t->pages_free = true;
+		fs_pctx_bad(&t->c, "expected \"pages free N\", got \"%s\"",
+			    fs_quote(q, line, len));
 	} else if (fs_plit(&cur, "protection:")) {
 		protection(t, &cur);
 	} else if (fs_plit(&cur, "pagesets")) {
