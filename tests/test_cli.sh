@@ -154,6 +154,15 @@ expect "capture with a directory as --kmsg: goes on without the log, says why" 0
 	err 'captured 1 frame,'
 [ ! -e "$tmp/none.yaml" ] && pass "no file when nothing was captured" ||
 	fail "no file when nothing was captured"
+# An existing recording is never truncated without --force.
+printf 'fragscope-capture: 1\n' >"$tmp/keep.yaml"
+run capture -o "$tmp/keep.yaml" --count 1 --proc-root "$LIVE" --kmsg none
+expect "capture refuses to overwrite a recording" 2 \
+	err 'keep\.yaml already exists \(21 bytes\).*--force'
+if [ "$(cat "$tmp/keep.yaml")" = "fragscope-capture: 1" ]; then pass "the refused file is untouched"; else fail "the refused file is untouched"; fi
+run capture -o "$tmp/keep.yaml" --force --count 1 --proc-root "$LIVE" --kmsg none
+expect "capture --force overwrites" 0 err 'captured 1 frame'
+
 run capture -o "$tmp/fixed.yaml" --count 3 --interval 0.2 --proc-root "$LIVE" --kmsg none
 expect "capture --count 3 of a fixture directory" 0 \
 	err '^fragscope: captured 3 frames, 0 allocation failures in '

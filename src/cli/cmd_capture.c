@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ struct capture_opts {
 	long count;             /* 0: until interrupted */
 	const char *proc_root;
 	const char *kmsg_path;  /* NULL: no kernel log */
+	bool force;             /* overwrite an existing non-empty file */
 };
 
 struct capture_run {
@@ -62,7 +64,9 @@ void cmd_capture_usage(FILE *out)
 		"file is readable at any moment, even after kill -9, up to its last frame.\n"
 		"\n"
 		"Options:\n"
-		"  -o, --output FILE   the capture to write (truncated first)\n"
+		"  -o, --output FILE   the capture to write; an existing non-empty file is\n"
+		"                      refused (it may be a recording) unless --force\n"
+		"  --force             overwrite FILE\n"
 		"  --interval S        seconds between frames, fractions allowed (default 1)\n"
 		"  --count N           stop after N frames (default: until interrupted)\n"
 		"  --proc-root DIR     read DIR/buddyinfo ... instead of /proc\n"
@@ -71,15 +75,29 @@ void cmd_capture_usage(FILE *out)
 		"  -h, --help          this help\n");
 }
 
+/* Nothing the user recorded is lost: an existing recording is not
+ * truncated unless they say so. */
+static int refuse_overwrite(const struct capture_opts *o)
+{
+	struct stat st;
+	if (o->force || stat(o->output, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	cli_error("capture: %s already exists (%lld bytes) and may hold a recording: "
+		  "use --force to overwrite it, or another name", o->output,
+		  (long long)st.st_size);
+	return -1;
+}
+
 static int parse_options(struct capture_opts *o, int argc, char **argv)
 {
-	enum { OPT_INTERVAL = 256, OPT_COUNT, OPT_PROC_ROOT, OPT_KMSG };
+	enum { OPT_INTERVAL = 256, OPT_COUNT, OPT_PROC_ROOT, OPT_KMSG, OPT_FORCE };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 		{ "kmsg", required_argument, NULL, OPT_KMSG },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -112,6 +130,9 @@ static int parse_options(struct capture_opts *o, int argc, char **argv)
 		case OPT_KMSG:
 			o->kmsg_path = strcmp(optarg, "none") == 0 ? NULL : optarg;
 			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
 		case 'h':
 			cmd_capture_usage(stdout);
 			return 1;
@@ -132,7 +153,7 @@ static int parse_options(struct capture_opts *o, int argc, char **argv)
 		cli_error("capture: -o FILE is required");
 		return -1;
 	}
-	return 0;
+	return refuse_overwrite(o);
 }
 
 static void install_handlers(void)
