@@ -348,4 +348,12 @@ assert all(z["unusable_index"]["value"] == 0 for z in it["fragmentation"]["zones
 assert d["exit_status"] in (0, 1, 2)'
 fi
 
+# A zone whose free pages the input lacks: no invented arithmetic, no nonsense bound.
+run explain "$src/tests/fixtures/explain/mangled-free-6.18.zoneinfo"
+expect "zone without free pages is taken as passing, and says so" 0 \
+	out 'DMA32 low: free pages not known: taken as' \
+	out 'the input has no "pages' \
+	out 'mangled-free-6\.18\.zoneinfo:100:'
+lacks "no 'at most -1' highatomic bound" out 'at most -1'
+
 finish

@@ -72,6 +72,7 @@ struct fs_wmark_result {
 	int64_t margin;                 /* usable - (min_after + lowmem_reserve); > 0 passes */
 	bool shortcut;                  /* decided by the order-0 fast shortcut */
 	bool order0_ok;
+	bool free_unknown;              /* NR_FREE_PAGES not in the input: nothing to test */
 	int found_order;                /* order >= requested with a usable list, or -1 */
 	int found_mt;                   /* enum fs_mt, or -1 (4.4-4.14 HARDER: any list) */
 	bool found_uncertain;           /* only lists of unknown state could satisfy it */

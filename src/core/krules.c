@@ -466,6 +466,7 @@ static void order0_test(const struct fs_kprofile *p, const struct fs_rules_zone 
 	if (z->free_pages < 0) {        /* nothing to test: favour the request */
 		r->free_pages = r->usable = r->margin = 0;
 		r->order0_ok = r->order0_uncertain = true;
+		r->free_unknown = true;
 		cat(r->assumed, sizeof(r->assumed), "free pages not known; ");
 		return;
 	}

@@ -642,6 +642,15 @@ void vw_wmark_formula(const struct walk *w, const struct fs_wmark_result *r, cha
 {
 	(void)w;
 	out[0] = '\0';
+	if (r->free_unknown) {
+		/* No arithmetic to show: an invented 0 would read as a failure. */
+		vw_cat(out, size, "free pages not known (the input has no \"pages free\" or "
+		       "\"free:\" for this zone): the check is taken as passing, %s %" PRId64
+		       " + %" PRId64 " (lowmem_reserve[%d]) is what it would need to exceed",
+		       r->boost_retry ? "unboosted min" : wmark_name(r->which), r->min_after,
+		       r->lowmem_reserve, r->classzone);
+		return;
+	}
 	vw_cat(out, size, "usable %" PRId64 " = free %" PRId64 " - %" PRId64 " (2^order-1) - %"
 	       PRId64 " (CMA) - %" PRId64 " (highatomic); %" PRId64 " %s %" PRId64 " (%s %"
 	       PRId64 "%s%s) + %" PRId64 " (lowmem_reserve[%d])", r->usable, r->free_pages,
@@ -664,7 +673,11 @@ static void record_wmark(struct walk *w, const struct vpass *pass, size_t i)
 	const struct vzone *vz = &w->zones[i];
 	const struct vzres *r = &pass->res[i];
 	const struct fs_wmark_result *wm = &r->wm;
-	struct fs_step *s = vw_step(w, FS_STEP_WATERMARK, r->wm_res, pass->phase, vz->label,
+	struct fs_step *s = wm->free_unknown
+		? vw_step(w, FS_STEP_WATERMARK, r->wm_res, pass->phase, vz->label,
+			  "%s %s: free pages not known: taken as passing", vz->label,
+			  wmark_name(pass->which))
+		: vw_step(w, FS_STEP_WATERMARK, r->wm_res, pass->phase, vz->label,
 				    "%s %s: %" PRId64 " %s %" PRId64 " + %" PRId64 ": %s %" PRId64
 				    "%s", vz->label, wmark_name(pass->which), wm->usable,
 				    wm->margin > 0 ? ">" : "<=", wm->min_after, wm->lowmem_reserve,
@@ -681,7 +694,7 @@ static void record_wmark(struct walk *w, const struct vpass *pass, size_t i)
 	fs_alloc_flags_format(w->p, pass->flags, flags, sizeof(flags));
 	vw_detail(s, "%s with %s", w->p->order0_shortcut == FS_ORDER0_NONE
 		  ? "zone_watermark_ok" : "zone_watermark_fast", flags[0] ? flags : "no flags");
-	if (r->wm_res == FS_STEP_UNCERTAIN)
+	if (r->ha_pass_max >= 0)
 		vw_cat(s->detail, sizeof(s->detail), "; the highatomic pages it subtracts are not "
 		       "in the snapshot (%" PRId64 "..%" PRId64 " possible): it passes only while "
 		       "they are at most %" PRId64, vz->ha_lo, vz->ha_hi, r->ha_pass_max);
