@@ -102,4 +102,20 @@ bool cap_dec_snapshot(struct cap_in *in, struct fs_snapshot *s);
 bool cap_dec_delta(struct cap_in *in, struct fs_snapshot *s);
 bool cap_dec_reports(struct cap_in *in, struct fs_report_list *l);
 
+/* ---- Documents one at a time (capture_read.c), for the reader and for a
+ * stream read as it arrives (a child process's stdout, source_child.c). ---- */
+
+/* The header document text[0..len) ("---" to its "..."), whose first line
+ * is line line0 of source. */
+bool cap_parse_header(const char *text, size_t len, const char *source, unsigned line0,
+		      struct fs_capture_header *h, struct fs_diags *diags);
+/* The frame document at position pos. With state, *state (the snapshot of
+ * frame pos - 1, NULL for none) is the base of a delta and becomes the
+ * snapshot of frame pos; on failure it is freed and set to NULL. Without
+ * state the body is skipped. out (may be NULL) gets the frame's index, time
+ * and events, not its snapshot. */
+bool cap_parse_frame(const char *text, size_t len, const char *source, unsigned line0,
+		     size_t pos, unsigned keyframe_interval, struct fs_snapshot **state,
+		     struct fs_frame *out, struct fs_diags *diags);
+
 #endif

@@ -230,18 +230,14 @@ static const char *doc_text(struct fs_capture_reader *r, const struct cap_doc *d
 	return r->buf;
 }
 
-static bool parse_header(struct fs_capture_reader *r)
+bool cap_parse_header(const char *text, size_t len, const char *source, unsigned line0,
+		      struct fs_capture_header *h, struct fs_diags *diags)
 {
-	struct fs_capture_header *h = &r->hdr;
 	memset(h, 0, sizeof(*h));
 	h->meta.pageblock_order = -1;
-	size_t len;
-	const char *text = doc_text(r, &r->docs[0], &len, "header");
-	if (!text)
-		return false;
 	struct cap_in in;
 	char key[64];
-	bool ok = cap_in_open(&in, text, len, r->source, r->docs[0].line, "header", r->diags) &&
+	bool ok = cap_in_open(&in, text, len, source, line0, "header", diags) &&
 		  cap_in_map_begin(&in, "the capture header");
 	if (ok && (!cap_in_key(&in, key, sizeof(key)) || !cap_in_key_is(key, CAP_MAGIC_KEY)))
 		ok = cap_in_fail(&in,
@@ -276,13 +272,20 @@ static bool parse_header(struct fs_capture_reader *r)
 	}
 	ok = ok && !in.failed && cap_in_close_document(&in);
 	if (ok && !have_interval) {
-		fs_diags_add(r->diags, FS_SEV_WARNING, r->source, r->docs[0].line,
+		fs_diags_add(diags, FS_SEV_WARNING, source, line0,
 			     "header: no keyframe_interval; assuming %d",
 			     FS_CAPTURE_KEYFRAME_INTERVAL);
 		h->keyframe_interval = FS_CAPTURE_KEYFRAME_INTERVAL;
 	}
 	cap_in_free(&in);
 	return ok;
+}
+
+static bool parse_header(struct fs_capture_reader *r)
+{
+	size_t len;
+	const char *text = doc_text(r, &r->docs[0], &len, "header");
+	return text && cap_parse_header(text, len, r->source, r->docs[0].line, &r->hdr, r->diags);
 }
 
 /* ---- Opening -------------------------------------------------------------- */
@@ -419,19 +422,20 @@ static void drop_state(struct fs_capture_reader *r)
 	r->have_state = false;
 }
 
-static void set_state(struct fs_capture_reader *r, struct fs_snapshot *s)
+static void set_state(struct fs_snapshot **state, struct fs_snapshot *s)
 {
-	fs_snapshot_free(r->state);
-	r->state = s;
+	fs_snapshot_free(*state);
+	*state = s;
 }
 
-/* The snapshot part of frame pos: a full snapshot, null, or a delta on the
- * state of frame pos - 1. */
-static bool apply_body(struct fs_capture_reader *r, struct cap_in *in, size_t pos, bool delta)
+/* The snapshot part of frame pos: a full snapshot, null, or a delta on
+ * *state, the snapshot of frame pos - 1. */
+static bool apply_body(struct cap_in *in, size_t pos, unsigned keyframe_interval,
+		       struct fs_snapshot **state, bool delta)
 {
 	if (!delta) {
 		if (cap_in_is_null(in)) {
-			set_state(r, NULL);
+			set_state(state, NULL);
 			return cap_in_next(in);
 		}
 		struct fs_snapshot *s = fs_snapshot_new();
@@ -439,37 +443,26 @@ static bool apply_body(struct fs_capture_reader *r, struct cap_in *in, size_t po
 			fs_snapshot_free(s);
 			return false;
 		}
-		set_state(r, s);
+		set_state(state, s);
 		return true;
 	}
-	if (pos % r->hdr.keyframe_interval == 0)
+	if (pos % keyframe_interval == 0)
 		return cap_in_fail(in,
 				   "expected a full snapshot (this is a keyframe), found a delta");
-	if (!r->state)
+	if (!*state)
 		return cap_in_fail(in, "a delta, but the previous frame has no snapshot");
-	return cap_dec_delta(in, r->state);
+	return cap_dec_delta(in, *state);
 }
 
-/* Parse the document of frame pos. With apply, update the state from it;
- * with out, fill its index, time and events. */
-static bool decode_frame(struct fs_capture_reader *r, size_t pos, bool apply, struct fs_frame *out)
+bool cap_parse_frame(const char *text, size_t len, const char *source, unsigned line0,
+		     size_t pos, unsigned keyframe_interval, struct fs_snapshot **state,
+		     struct fs_frame *out, struct fs_diags *diags)
 {
-	struct cap_doc *d = &r->docs[pos + 1];
 	char ctx[48];
 	snprintf(ctx, sizeof(ctx), "frame %zu", pos);
-	if (!d->end) {
-		fs_diags_add(r->diags, FS_SEV_ERROR, r->source, d->line,
-			     "%s is incomplete: no \"...\" line ends it before the next \"---\"",
-			     ctx);
-		return false;
-	}
-	size_t len;
-	const char *text = doc_text(r, d, &len, ctx);
-	if (!text)
-		return false;
 	struct cap_in in;
 	char key[32];
-	bool ok = cap_in_open(&in, text, len, r->source, d->line, ctx, r->diags) &&
+	bool ok = cap_in_open(&in, text, len, source, line0, ctx, diags) &&
 		  cap_in_map_begin(&in, "frame");
 	bool have_body = false;
 	while (ok && cap_in_key(&in, key, sizeof(key))) {
@@ -489,7 +482,8 @@ static bool decode_frame(struct fs_capture_reader *r, size_t pos, bool apply, st
 				ok = cap_in_fail(&in,
 						 "a frame has one \"snapshot\" or one \"delta\"");
 			have_body = true;
-			ok = ok && (apply ? apply_body(r, &in, pos, delta) : cap_in_skip(&in));
+			ok = ok && (state ? apply_body(&in, pos, keyframe_interval, state, delta)
+					  : cap_in_skip(&in));
 		} else if (cap_in_key_is(key, "events")) {
 			ok = out ? cap_dec_reports(&in, &out->events) : cap_in_skip(&in);
 		} else {
@@ -501,7 +495,31 @@ static bool decode_frame(struct fs_capture_reader *r, size_t pos, bool apply, st
 		ok = cap_in_fail(&in, "expected \"snapshot\" or \"delta\" in the frame");
 	ok = ok && cap_in_close_document(&in);
 	cap_in_free(&in);
+	/* A half-applied delta is no base for the next one. */
+	if (!ok && state)
+		set_state(state, NULL);
 	return ok;
+}
+
+/* Parse the document of frame pos. With apply, update the state from it;
+ * with out, fill its index, time and events. */
+static bool decode_frame(struct fs_capture_reader *r, size_t pos, bool apply, struct fs_frame *out)
+{
+	struct cap_doc *d = &r->docs[pos + 1];
+	if (!d->end) {
+		fs_diags_add(r->diags, FS_SEV_ERROR, r->source, d->line,
+			     "frame %zu is incomplete: no \"...\" line ends it before the next "
+			     "\"---\"", pos);
+		return false;
+	}
+	char ctx[48];
+	snprintf(ctx, sizeof(ctx), "frame %zu", pos);
+	size_t len;
+	const char *text = doc_text(r, d, &len, ctx);
+	if (!text)
+		return false;
+	return cap_parse_frame(text, len, r->source, d->line, pos, r->hdr.keyframe_interval,
+			       apply ? &r->state : NULL, out, r->diags);
 }
 
 int fs_capture_read_frame(struct fs_capture_reader *r, size_t n, struct fs_frame *out)
