@@ -35,6 +35,15 @@ int cmd_gfp(int argc, char **argv);
 void cmd_gfp_usage(FILE *out);
 int cmd_explain(int argc, char **argv);
 void cmd_explain_usage(FILE *out);
+/* cmd_tui.c: the interactive view, live (no argument) or replaying files. */
+int cmd_live(int argc, char **argv);
+void cmd_live_usage(FILE *out);
+int cmd_replay(int argc, char **argv);
+void cmd_replay_usage(FILE *out);
+
+/* The real snapshot shipped with fragscope (installed, or beside the build),
+ * for machines whose /proc cannot be read; NULL when neither is there. */
+const char *cli_bundled_snapshot_dir(void);
 
 /* "fragscope: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -118,7 +118,7 @@ static bool select_frames(struct show *sh, size_t n, const char *source, bool al
 static void show_files(struct show *sh, const char *const *paths, size_t n);
 
 /* The real snapshot shipped with fragscope: installed, or beside the build. */
-static const char *bundled_snapshot_dir(void)
+const char *cli_bundled_snapshot_dir(void)
 {
 	static const char *const candidates[] = {
 		FS_DATADIR "/snapshots/" FS_BUNDLED_SNAPSHOT,
@@ -136,7 +136,7 @@ static const char *bundled_snapshot_dir(void)
  */
 static void show_bundled(struct show *sh, const struct fs_diags *why)
 {
-	const char *dir = bundled_snapshot_dir();
+	const char *dir = cli_bundled_snapshot_dir();
 	const char *reason = why->count ? why->items[0].message : "unknown reason";
 	if (!dir) {
 		fs_diags_append(&sh->diags, why);

@@ -14,6 +14,10 @@
 #include "cli.h"
 
 static const struct fs_command commands[] = {
+	{ "live", "the interactive view of this machine (the default)", cmd_live,
+	  cmd_live_usage },
+	{ "replay", "the interactive view of captures, kernel logs, bugreports", cmd_replay,
+	  cmd_replay_usage },
 	{ "show", "show free memory per zone, migratetype and order", cmd_show,
 	  cmd_show_usage },
 	{ "capture", "record this machine's memory and allocation failures", cmd_capture,
@@ -77,7 +81,8 @@ static void usage(FILE *out)
 		"\n"
 		"Show Linux physical-memory fragmentation as the page allocator sees it: free\n"
 		"blocks per zone, migratetype and order, watermarks, allocation failures.\n"
-		"Without a command: this machine now (fragscope show).\n"
+		"Without a command: the interactive view of this machine now (fragscope live;\n"
+		"fragscope show when the output is not a terminal).\n"
 		"\n"
 		"Commands:\n");
 	for (size_t i = 0; i < NR_COMMANDS; i++)
@@ -120,9 +125,8 @@ static int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		/* The interactive view comes later; until then, this machine now. */
-		char *show_argv[] = { (char *)"show", NULL };
-		return cmd_show(1, show_argv);
+		char *live_argv[] = { (char *)"live", NULL };
+		return cmd_live(1, live_argv);
 	}
 	const char *first = argv[1];
 	if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0) {
@@ -143,6 +147,6 @@ int main(int argc, char **argv)
 		argv[0] = (char *)"show";
 		return cmd_show(argc, argv);
 	}
-	cli_error("no command \"%s\"; commands: show, capture, gfp, explain, help", first);
+	cli_error("no command \"%s\"; commands: live, replay, show, capture, gfp, explain, help", first);
 	return FS_EXIT_USAGE;
 }

@@ -1,0 +1,141 @@
+/*
+ * app.h - the interactive view's state, shared by the main loop (app.c,
+ * which changes it) and the drawing (draw_*.c, which only reads it).
+ */
+#ifndef FRAGSCOPE_TUI_APP_H
+#define FRAGSCOPE_TUI_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fragscope/frame.h"
+#include "fragscope/kprofile.h"
+#include "fragscope/source.h"
+#include "fragscope/theme.h"
+#include "fragscope/tui.h"
+#include "fragscope/tui_heat.h"
+#include "fragscope/tui_keys.h"
+#include "fragscope/tui_layout.h"
+#include "fragscope/tui_trend.h"
+#include "fragscope/verdict.h"
+
+/* One allocation failure seen in the source, for the event list and the
+ * timeline. The report itself stays in its frame; it is read again when
+ * the event is opened. */
+struct tui_event {
+	size_t frame, index;            /* frame number, report index in it */
+	double time;
+	enum fs_time_base time_base;
+	enum fs_report_kind kind;
+	char comm[32];
+	int pid;
+	int order;
+	bool has_mode;
+	uint64_t mode;
+	char mode_names[96];
+	char release[64];
+};
+
+enum tui_request_origin {
+	TUI_REQ_DEFAULT,                /* GFP_KERNEL order 3 */
+	TUI_REQ_FAILURE,                /* the last failure's request */
+	TUI_REQ_TYPED,                  /* the user's */
+	TUI_REQ_OPTION,                 /* --gfp / --order */
+};
+
+struct tui_app {
+	struct fs_source *src;
+	const struct fs_tui_options *opt;
+	bool replay;                    /* frames can be sought (not live) */
+
+	/* the frame on screen */
+	struct fs_frame frame;
+	bool have_frame;
+	size_t frame_index;
+	const struct fs_snapshot *shown;     /* frame.snapshot, or the opened report's */
+
+	/* events */
+	struct tui_event *events;
+	size_t nr_events, events_cap;
+	size_t event_sel;
+	size_t scan_next;               /* replay: next frame the event scan reads */
+	bool scan_done;
+	bool event_open;
+	struct fs_report open_report;   /* copy of the opened event's report */
+	struct fs_explanation explanation;
+
+	/* view */
+	struct tui_keys keys;
+	struct tui_layout layout;
+	int cols, rows;
+	size_t zone;                    /* index into shown->zones */
+	int row;                        /* migratetype row */
+	int order_sel;                  /* selected column */
+	enum tui_cell_mode cell_mode;
+	enum tui_pane pane;
+	int verdict_scroll;
+
+	/* the request */
+	char gfp_text[TUI_ENTRY_MAX];
+	uint64_t gfp;
+	int req_order;
+	enum tui_request_origin origin;
+	const struct fs_kprofile *forced_profile;   /* --kernel */
+	struct fs_verdict verdict;
+	bool verdict_valid;
+	struct tui_overlay overlay;
+	const char **names;             /* completion: the profile's gfp names */
+	size_t nr_names;
+	const struct fs_kprofile *names_profile;
+
+	/* trends */
+	struct tui_trend trend;
+
+	/* replay */
+	bool playing;
+	double speed;
+	double next_step_at;            /* monotonic seconds */
+
+	/* look */
+	struct fs_theme theme;
+	enum fs_color_mode color_mode;
+	bool utf8;
+	char theme_note[600];           /* why the default theme is used */
+
+	/* messages */
+	char message[256];
+	double message_until;
+	size_t diags_seen;
+
+	size_t frames_drawn;
+	bool quit;
+};
+
+/* draw_*.c: the whole screen from the state (ncurses). */
+void tui_colors_init(struct tui_app *a);
+void tui_draw(struct tui_app *a);
+/* The style of a role as an ncurses attribute (colour pair and attributes). */
+unsigned long tui_attr(const struct tui_app *a, enum fs_theme_role role);
+
+/* Pieces, each in its own rectangle of the layout. */
+void tui_draw_tabs(const struct tui_app *a);
+void tui_draw_zone_header(const struct tui_app *a);
+void tui_draw_heatmap(const struct tui_app *a);
+void tui_draw_request(const struct tui_app *a);
+void tui_draw_verdict(const struct tui_app *a);
+void tui_draw_events(const struct tui_app *a);
+void tui_draw_trends(const struct tui_app *a);
+void tui_draw_timeline(const struct tui_app *a);
+void tui_draw_status(const struct tui_app *a);
+void tui_draw_pane_tabs(const struct tui_app *a);
+void tui_draw_help(const struct tui_app *a);
+
+/* Helpers for drawing. */
+const struct fs_zone *tui_current_zone(const struct tui_app *a);
+int tui_zone_rows(const struct tui_app *a, const struct fs_zone *z, enum fs_mt rows[FS_MT_COUNT]);
+int tui_nr_orders(const struct tui_app *a);
+void tui_format_time(const struct tui_app *a, double t, enum fs_time_base base, char *out,
+		     size_t size);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * draw.h - what the drawing files share: text put into a rectangle with
+ * clipping by display columns, styles as ncurses attributes.
+ */
+#ifndef FRAGSCOPE_TUI_DRAW_H
+#define FRAGSCOPE_TUI_DRAW_H
+
+#include <curses.h>
+
+#include "app.h"
+
+/* Colour pair numbers: roles, then migratetypes, then heat steps. */
+#define TUI_PAIR_ROLE(r) (1 + (int)(r))
+#define TUI_PAIR_MT(m) (1 + FS_ROLE_COUNT + (int)(m))
+#define TUI_PAIR_HEAT(h) (1 + FS_ROLE_COUNT + FS_MT_COUNT + (int)(h))
+
+/* Write text at (y, x), at most w columns, in attr; bytes that are not
+ * printable UTF-8 (or not ASCII without UTF-8) become '?'. Returns the
+ * columns written. */
+int tui_put(const struct tui_app *a, int y, int x, int w, attr_t attr, const char *text);
+int tui_putf(const struct tui_app *a, int y, int x, int w, attr_t attr, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Fill a rectangle with blanks in attr. */
+void tui_clear_rect(const struct tui_rect *r, attr_t attr);
+/* A line of the rectangle, blanked, then text: for panels of lines. */
+void tui_line(const struct tui_app *a, const struct tui_rect *r, int line, attr_t attr,
+	      const char *text);
+
+attr_t tui_mt_attr(const struct tui_app *a, enum fs_mt mt);
+attr_t tui_heat_attr(const struct tui_app *a, int step);
+int tui_heat_steps(const struct tui_app *a);
+char tui_heat_char(const struct tui_app *a, int step);
+attr_t tui_result_attr(const struct tui_app *a, enum fs_step_result r);
+attr_t tui_outcome_attr(const struct tui_app *a, enum fs_outcome o);
+
+/* The verdict on screen (the opened report's, else the request's), or NULL. */
+const struct fs_verdict *tui_shown_verdict(const struct tui_app *a);
+
+/* The zone whose tab is at column x, or -1. */
+int tui_tab_at(const struct tui_app *a, int x);
+
+/* Word-wrap text to width columns; calls line() per line; returns lines. */
+int tui_wrap(const char *text, int width, void (*line)(void *ctx, const char *s, int len),
+	     void *ctx);
+
+#endif
