@@ -116,7 +116,9 @@ size_t fs_theme_list(const char *const *dirs, size_t nr_dirs, char names[][64], 
 enum fs_color_mode fs_color_mode_for(int colors, bool no_color_env, bool mono_flag);
 
 /* Heat step for count on a log scale: 0 for 0, 1 for 1, ..., nr_steps-1 at
- * or above max (max <= 1: any non-zero count is the hottest). */
+ * or above max (max <= 1: any non-zero count is the hottest). In between,
+ * 1 + floor((nr_steps - 2) * log(count) / log(max)); monotonic in count.
+ * nr_steps < 2 gives 0. */
 int fs_heat_step(uint64_t count, uint64_t max, int nr_steps);
 
 #endif
