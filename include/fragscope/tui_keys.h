@@ -27,7 +27,7 @@ enum tui_key {
 
 enum tui_mode { TUI_MODE_NORMAL, TUI_MODE_EVENTS, TUI_MODE_ENTRY, TUI_MODE_HELP };
 
-enum tui_field { TUI_FIELD_GFP, TUI_FIELD_ORDER, TUI_FIELD_SEEK };
+enum tui_field { TUI_FIELD_GFP, TUI_FIELD_ORDER, TUI_FIELD_SEEK, TUI_FIELD_COMMAND };
 
 enum tui_action_kind {
 	TUI_ACT_NONE,

@@ -18,12 +18,14 @@
 
 #include "cli.h"
 #include "fragscope/source.h"
+#include "fragscope/theme.h"
 #include "fragscope/tui.h"
 
 struct tui_cli {
 	struct fs_tui_options view;
 	struct fs_live_options live;
 	bool live_mode;
+	const char *exec;        /* --exec: a child process streaming a capture */
 };
 
 static const char *const theme_dirs[] = { FS_DATADIR "/themes", FS_SRCDIR "/themes" };
@@ -38,6 +40,7 @@ static void view_options_usage(FILE *out)
 		"  --kernel VER      judge with this kernel profile (default: the snapshot's)\n"
 		"  --theme NAME      colours: default, light, colorblind, mono, or a file;\n"
 		"                    looked up in ~/.config/fragscope/themes, then the installed ones\n"
+		"                    (--theme list prints the themes found)\n"
 		"  --mono            no colour (also when NO_COLOR is set)\n"
 		"  --ascii           no UTF-8 line and block characters\n"
 		"  -h, --help        this help\n"
@@ -58,7 +61,9 @@ void cmd_live_usage(FILE *out)
 		"  --record FILE     write everything seen to the capture FILE\n"
 		"  --force           overwrite an existing FILE\n"
 		"  --proc-root DIR   read DIR/buddyinfo ... instead of /proc\n"
-		"  --kmsg PATH       kernel log records (default /dev/kmsg; \"none\")\n");
+		"  --kmsg PATH       kernel log records (default /dev/kmsg; \"none\")\n"
+		"  --exec CMD        frames from CMD's output instead (a capture stream, e.g.\n"
+		"                    \"ssh host fragscope capture -o /dev/stdout\"), run by /bin/sh\n");
 	view_options_usage(out);
 }
 
@@ -77,7 +82,7 @@ void cmd_replay_usage(FILE *out)
 
 enum {
 	OPT_GFP = 256, OPT_ORDER, OPT_KERNEL, OPT_THEME, OPT_MONO, OPT_ASCII, OPT_RECORD,
-	OPT_FORCE, OPT_PROC_ROOT, OPT_KMSG, OPT_SPEED, OPT_PAUSED, OPT_EXIT_AFTER,
+	OPT_FORCE, OPT_PROC_ROOT, OPT_KMSG, OPT_EXEC, OPT_SPEED, OPT_PAUSED, OPT_EXIT_AFTER,
 };
 
 static const struct option long_opts[] = {
@@ -92,6 +97,7 @@ static const struct option long_opts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 	{ "kmsg", required_argument, NULL, OPT_KMSG },
+	{ "exec", required_argument, NULL, OPT_EXEC },
 	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ "paused", no_argument, NULL, OPT_PAUSED },
 	{ "exit-after-frames", required_argument, NULL, OPT_EXIT_AFTER },  /* benchmarks */
@@ -102,10 +108,18 @@ static const struct option long_opts[] = {
 static bool live_only(int opt)
 {
 	return opt == 'i' || opt == OPT_RECORD || opt == OPT_FORCE || opt == OPT_PROC_ROOT ||
-	       opt == OPT_KMSG;
+	       opt == OPT_KMSG || opt == OPT_EXEC;
 }
 
-/* One option; 0 ok, -1 error (said), 1 help shown. */
+static void list_themes(void)
+{
+	char names[64][64];
+	size_t n = fs_theme_list(theme_dirs, sizeof(theme_dirs) / sizeof(theme_dirs[0]), names, 64);
+	for (size_t i = 0; i < n; i++)
+		printf("%s\n", names[i]);
+}
+
+/* One option; 0 ok, -1 error (said), 1 help or list shown. */
 static int take_option(struct tui_cli *c, int opt, const char *cmd, const char *arg)
 {
 	long n;
@@ -124,7 +138,13 @@ static int take_option(struct tui_cli *c, int opt, const char *cmd, const char *
 		c->view.order = (int)n;
 		return 0;
 	case OPT_KERNEL: c->view.kernel = arg; return 0;
-	case OPT_THEME: c->view.theme = arg; return 0;
+	case OPT_THEME:
+		if (strcmp(arg, "list") == 0) {
+			list_themes();
+			return 1;
+		}
+		c->view.theme = arg;
+		return 0;
 	case OPT_MONO: c->view.mono = true; return 0;
 	case OPT_ASCII: c->view.ascii = true; return 0;
 	case 'i':
@@ -138,6 +158,7 @@ static int take_option(struct tui_cli *c, int opt, const char *cmd, const char *
 	case OPT_FORCE: c->live.record_force = true; return 0;
 	case OPT_PROC_ROOT: c->live.proc_root = arg; return 0;
 	case OPT_KMSG: c->live.kmsg_path = strcmp(arg, "none") == 0 ? NULL : arg; return 0;
+	case OPT_EXEC: c->exec = arg; return 0;
 	case OPT_SPEED:
 		if (!cli_parse_seconds(arg, &d) || d <= 0) {
 			cli_error("%s: --speed needs a factor > 0, got \"%s\"", cmd, arg);
@@ -237,8 +258,14 @@ int cmd_live(int argc, char **argv)
 		return cmd_show(1, show_argv);
 	}
 	struct fs_diags d = { 0 };
-	struct fs_source *src = fs_source_open_live(&c.live, &d);
-	if (!src && !c.live.record_path && !c.live.proc_root)
+	struct fs_source *src;
+	if (c.exec) {
+		char *child_argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)c.exec, NULL };
+		src = fs_source_open_child(child_argv, &d);
+	} else {
+		src = fs_source_open_live(&c.live, &d);
+	}
+	if (!src && !c.exec && !c.live.record_path && !c.live.proc_root)
 		src = open_bundled(&d);
 	if (!src) {
 		cli_print_diags(stderr, &d, "fragscope: ");

@@ -590,8 +590,10 @@ static void begin_entry(struct tui_app *a, enum tui_field field)
 		snprintf(text, sizeof(text), "%s", a->gfp_text);
 	else if (field == TUI_FIELD_ORDER)
 		snprintf(text, sizeof(text), "%d", a->req_order);
-	else
+	else if (field == TUI_FIELD_SEEK)
 		snprintf(text, sizeof(text), "%zu", a->frame_index + 1);
+	else
+		text[0] = '\0';
 	build_names(a, current_profile(a));
 	tui_keys_begin_entry(&a->keys, field, text);
 	curs_set(1);
@@ -636,6 +638,11 @@ static void apply_entry(struct tui_app *a, enum tui_field field)
 		close_event(a);
 		set_request(a, a->gfp, a->gfp_text, (int)v, TUI_REQ_TYPED);
 		a->order_sel = (int)v;
+	} else if (field == TUI_FIELD_COMMAND) {
+		char reply[256];
+		int rc = fs_source_command(a->src, text, reply, sizeof(reply));
+		say(a, "%s%s", rc == 0 ? "" : "command not taken: ", reply);
+		return;
 	} else {
 		long count = (long)fs_source_count(a->src);
 		if (!parse_int(text, 1, count, &v)) {

@@ -251,7 +251,7 @@ void tui_format_time(const struct tui_app *a, double t, enum fs_time_base base, 
 		     size_t size)
 {
 	(void)a;
-	if (!isfinite(t)) {
+	if (!isfinite(t) || (base == FS_TIME_UNKNOWN && t == 0)) {
 		snprintf(out, size, "-");
 		return;
 	}
@@ -421,7 +421,7 @@ void tui_draw_status(const struct tui_app *a)
 	const char *name = fs_source_name(a->src);
 	const char *slash = strrchr(name, '/');
 	/* a file's name without its folders; "live:/proc" stays whole */
-	if (slash && strncmp(name, "live:", 5) != 0 && slash[1])
+	if (slash && a->replay && slash[1])
 		name = slash + 1;
 	char left[512];
 	snprintf(left, sizeof(left), " %s  %s  %s  kernel %s%s  %s request ", name, pos, when,
@@ -565,7 +565,7 @@ void tui_draw(struct tui_app *a)
 	if (a->keys.mode == TUI_MODE_HELP)
 		tui_draw_help(a);
 	if (a->keys.mode == TUI_MODE_ENTRY && a->layout.request.h) {
-		int prompt = a->keys.field == TUI_FIELD_GFP ? 5 : a->keys.field == TUI_FIELD_ORDER ? 7 : 7;
+		int prompt = (int)strlen(tui_field_prompt(a->keys.field));
 		int cx = a->layout.request.x + prompt + (int)a->keys.cursor;
 		if (cx >= a->layout.request.x + a->layout.request.w)
 			cx = a->layout.request.x + a->layout.request.w - 1;

@@ -36,6 +36,9 @@ attr_t tui_outcome_attr(const struct tui_app *a, enum fs_outcome o);
 /* The verdict on screen (the opened report's, else the request's), or NULL. */
 const struct fs_verdict *tui_shown_verdict(const struct tui_app *a);
 
+/* "gfp> ", "order> " ... */
+const char *tui_field_prompt(enum tui_field f);
+
 /* The zone whose tab is at column x, or -1. */
 int tui_tab_at(const struct tui_app *a, int x);
 

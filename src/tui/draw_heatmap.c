@@ -171,12 +171,11 @@ void tui_draw_heatmap(const struct tui_app *a)
 	}
 	if (y >= l->heatmap.y + l->heatmap.h)
 		return;
+	/* Without per-type rows (buddyinfo only: pagetypeinfo needs root) the
+	 * totals are all there is; the notes say why. */
 	tui_put(a, y, l->heatmap.x + 1, l->label_width - 2,
 		tui_attr(a, FS_ROLE_LABEL) | (cursor && a->row == nr_rows ? A_UNDERLINE : 0),
-		nr_rows ? "Total" : "Total (no per-type rows)");
-	if (nr_rows == 0 && l->label_width < 24)
-		tui_put(a, y, l->heatmap.x + 1, l->label_width - 2, tui_attr(a, FS_ROLE_LABEL),
-			"Total");
+		nr_rows ? "Total" : "All types");
 	for (int o = 0; o < l->orders_shown; o++) {
 		enum tui_cell_mark m = a->overlay.active && o < a->overlay.order ? TUI_MARK_DIMMED
 										: TUI_MARK_NONE;

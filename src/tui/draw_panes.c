@@ -15,9 +15,14 @@
 
 /* ---- request line ---- */
 
-static const char *field_prompt(enum tui_field f)
+const char *tui_field_prompt(enum tui_field f)
 {
-	return f == TUI_FIELD_GFP ? "gfp> " : f == TUI_FIELD_ORDER ? "order> " : "frame> ";
+	switch (f) {
+	case TUI_FIELD_GFP: return "gfp> ";
+	case TUI_FIELD_ORDER: return "order> ";
+	case TUI_FIELD_SEEK: return "frame> ";
+	default: return "command> ";
+	}
 }
 
 void tui_draw_request(const struct tui_app *a)
@@ -27,7 +32,7 @@ void tui_draw_request(const struct tui_app *a)
 		return;
 	tui_clear_rect(r, tui_attr(a, FS_ROLE_NORMAL));
 	if (a->keys.mode == TUI_MODE_ENTRY) {
-		const char *prompt = field_prompt(a->keys.field);
+		const char *prompt = tui_field_prompt(a->keys.field);
 		int x = r->x + tui_put(a, r->y, r->x, r->w, tui_attr(a, FS_ROLE_TITLE), prompt);
 		x += tui_put(a, r->y, x, r->x + r->w - x, tui_attr(a, FS_ROLE_INPUT) | A_BOLD,
 			     a->keys.entry);
@@ -156,7 +161,7 @@ static void add_steps(const struct tui_app *a, const struct fs_verdict *v, struc
 	for (size_t i = 0; i < v->nr_steps; i++) {
 		const struct fs_step *s = &v->steps[i];
 		char head[64], body[600];
-		snprintf(head, sizeof(head), "%-9s", fs_step_result_name(s->result));
+		snprintf(head, sizeof(head), "%-10s", fs_step_result_name(s->result));
 		snprintf(body, sizeof(body), "%s%s%s%s%s", s->phase, s->phase[0] ? " " : "", s->zone,
 			 s->zone[0] ? ": " : "", s->title);
 		vl_wrapped(l, head, tui_result_attr(a, s->result), body, tui_attr(a, FS_ROLE_NORMAL));

@@ -256,6 +256,9 @@ static struct tui_action feed_common(struct tui_keys *k, int key)
 		return act(TUI_ACT_ENTRY_BEGIN, TUI_FIELD_GFP);
 	case 'o':
 		return act(TUI_ACT_ENTRY_BEGIN, TUI_FIELD_ORDER);
+	case '!':
+		/* a command for sources that take them (the engine) */
+		return act(TUI_ACT_ENTRY_BEGIN, TUI_FIELD_COMMAND);
 	case 'v':
 		k->mode = TUI_MODE_NORMAL;
 		return act(TUI_ACT_PANE, TUI_PANE_VERDICT);
