@@ -329,7 +329,7 @@ void tui_draw_trends(const struct tui_app *a)
 		return;
 	tui_clear_rect(r, tui_attr(a, FS_ROLE_NORMAL));
 	const struct fs_zone *z = tui_current_zone(a);
-	int order = a->overlay.active ? a->overlay.order : a->order_sel;
+	int order = a->order_sel;   /* the column the cursor is on */
 	char title[128];
 	snprintf(title, sizeof(title), " trends: free blocks >= order %d, %zu frames ", order,
 		 tui_trend_count(&a->trend));
