@@ -29,8 +29,9 @@ struct fs_tui_options {
 };
 
 /* Runs until the user quits or a signal ends it; the terminal is restored
- * in every case. Returns 0, or -1 with a diagnostic when the terminal
- * could not be set up. */
+ * in every case. Returns 0 when the user quit, the number of the signal
+ * (SIGINT, SIGTERM, SIGHUP) that ended it, or -1 with a diagnostic when the
+ * terminal could not be set up. */
 int fs_tui_run(struct fs_source *src, const struct fs_tui_options *o, struct fs_diags *diags);
 
 /* For bench/bench_tui: draw src into a terminal of cols x rows that writes

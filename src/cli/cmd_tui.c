@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,9 +220,15 @@ static int run_view(struct fs_source *src, const struct tui_cli *c)
 {
 	struct fs_diags d = { 0 };
 	int rc = fs_tui_run(src, &c->view, &d);
-	fs_source_close(src);
+	fs_source_close(src);   /* completes a recording */
 	cli_print_diags(stderr, &d, "fragscope: ");
 	fs_diags_clear(&d);
+	if (rc > 0) {
+		/* Ended by a signal: die of it, now that the terminal is restored and
+		 * the recording complete, so the caller sees 128 + signal. */
+		signal(rc, SIG_DFL);
+		raise(rc);
+	}
 	return rc == 0 ? FS_EXIT_OK : FS_EXIT_BAD_INPUT;
 }
 
@@ -252,8 +259,11 @@ int cmd_live(int argc, char **argv)
 			  "FILE)", argv[optind]);
 		return FS_EXIT_USAGE;
 	}
-	if (!isatty(STDOUT_FILENO) && !c.view.exit_after_frames) {
-		/* No terminal: the text view of this machine now. */
+	if (!isatty(STDOUT_FILENO) && !c.exec) {
+		/* No terminal: the text view of this machine now (show reads its
+		 * proc root from the environment). */
+		if (c.live.proc_root)
+			setenv("FRAGSCOPE_PROC_ROOT", c.live.proc_root, 1);
 		char *show_argv[] = { (char *)"show", NULL };
 		return cmd_show(1, show_argv);
 	}

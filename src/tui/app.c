@@ -394,8 +394,10 @@ static bool scan_events(struct tui_app *a)
 static void clamp_view(struct tui_app *a)
 {
 	size_t nr_zones = a->shown ? a->shown->nr_zones : 0;
-	if (a->zone >= nr_zones)
-		a->zone = nr_zones ? nr_zones - 1 : 0;
+	/* A frame without zones (a report that printed no state) keeps the
+	 * zone chosen for the frames around it. */
+	if (nr_zones && a->zone >= nr_zones)
+		a->zone = nr_zones - 1;
 	const struct fs_zone *z = tui_current_zone(a);
 	enum fs_mt rows[FS_MT_COUNT];
 	int nr_rows = z ? tui_zone_rows(a, z, rows) : 0;
@@ -588,14 +590,19 @@ static void begin_entry(struct tui_app *a, enum tui_field field)
 	char text[TUI_ENTRY_MAX];
 	if (field == TUI_FIELD_GFP)
 		snprintf(text, sizeof(text), "%s", a->gfp_text);
-	else if (field == TUI_FIELD_ORDER)
-		snprintf(text, sizeof(text), "%d", a->req_order);
-	else if (field == TUI_FIELD_SEEK)
-		snprintf(text, sizeof(text), "%zu", a->frame_index + 1);
 	else
-		text[0] = '\0';
+		text[0] = '\0';   /* a number is typed anew; the hint says what it is now */
 	build_names(a, current_profile(a));
 	tui_keys_begin_entry(&a->keys, field, text);
+	if (field == TUI_FIELD_ORDER)
+		snprintf(a->keys.hint, sizeof(a->keys.hint), "now %d; 0 to %d", a->req_order,
+			 tui_nr_orders(a) - 1);
+	else if (field == TUI_FIELD_SEEK)
+		snprintf(a->keys.hint, sizeof(a->keys.hint), "now %zu; 1 to %zu", a->frame_index + 1,
+			 fs_source_count(a->src));
+	else if (field == TUI_FIELD_COMMAND)
+		snprintf(a->keys.hint, sizeof(a->keys.hint), "for %s sources",
+			 fs_source_kind_name(fs_source_kind(a->src)));
 	curs_set(1);
 }
 
@@ -621,8 +628,9 @@ static void apply_entry(struct tui_app *a, enum tui_field field)
 		uint64_t mask;
 		char unknown[128];
 		if (!parse_request_gfp(a, text, &mask, unknown, sizeof(unknown))) {
-			say(a, "not a gfp mask for kernel %s: %s (kept %s)", current_profile(a)->name,
-			    unknown[0] ? unknown : text, a->gfp_text);
+			/* what was kept first: the list of unknown names can be long */
+			say(a, "not a gfp mask for kernel %s, kept %s: %s", current_profile(a)->name,
+			    a->gfp_text, unknown[0] ? unknown : text);
 			return;
 		}
 		char copy[TUI_ENTRY_MAX];
@@ -861,6 +869,46 @@ static int map_key(int status, wint_t ch)
 	}
 }
 
+/*
+ * An escape sequence the terminfo entry does not know (tmux sends Home as
+ * "\e[1~" where xterm-256color says "\eOH") arrives as Escape and then its
+ * characters. Read the rest and map the common ones; drop the others, so
+ * that "[" of a sequence never acts as the "10 frames back" key.
+ */
+static int read_escape(void)
+{
+	wint_t ch;
+	char seq[24];
+	size_t n = 0;
+	if (get_wch(&ch) == ERR)
+		return TUI_KEY_ESC;   /* Escape alone */
+	if (ch != '[' && ch != 'O') {
+		unget_wch(ch);        /* Alt+key: Escape, then the key */
+		return TUI_KEY_ESC;
+	}
+	seq[n++] = (char)ch;
+	while (n < sizeof(seq) - 1 && get_wch(&ch) != ERR) {
+		seq[n++] = (char)ch;
+		if (ch >= 0x40 && ch <= 0x7e && n > 1)
+			break;
+	}
+	seq[n] = '\0';
+	static const struct { const char *seq; int key; } known[] = {
+		{ "[1~", TUI_KEY_HOME }, { "[7~", TUI_KEY_HOME }, { "[H", TUI_KEY_HOME },
+		{ "OH", TUI_KEY_HOME }, { "[4~", TUI_KEY_END }, { "[8~", TUI_KEY_END },
+		{ "[F", TUI_KEY_END }, { "OF", TUI_KEY_END }, { "[A", TUI_KEY_UP },
+		{ "[B", TUI_KEY_DOWN }, { "[C", TUI_KEY_RIGHT }, { "[D", TUI_KEY_LEFT },
+		{ "OA", TUI_KEY_UP }, { "OB", TUI_KEY_DOWN }, { "OC", TUI_KEY_RIGHT },
+		{ "OD", TUI_KEY_LEFT }, { "[5~", TUI_KEY_PGUP }, { "[6~", TUI_KEY_PGDN },
+		{ "[3~", TUI_KEY_DELETE }, { "[Z", TUI_KEY_BTAB }, { "OP", TUI_KEY_F1 },
+		{ "[11~", TUI_KEY_F1 }, { "[21~", TUI_KEY_F10 },
+	};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(seq, known[i].seq) == 0)
+			return known[i].key;
+	return 0;
+}
+
 /* Read every key waiting; true when any changed the screen. */
 static bool read_keys(struct tui_app *a)
 {
@@ -873,7 +921,7 @@ static bool read_keys(struct tui_app *a)
 			handle_mouse(a);
 			continue;
 		}
-		int key = map_key(status, ch);
+		int key = status == OK && ch == 27 ? read_escape() : map_key(status, ch);
 		if (key == TUI_KEY_RESIZE)
 			clearok(curscr, TRUE);
 		if (key)
@@ -1088,7 +1136,7 @@ int fs_tui_run(struct fs_source *src, const struct fs_tui_options *o, struct fs_
 	restore_signals();
 	app_free(a);
 	free(a);
-	return 0;
+	return stop_signal ? (int)stop_signal : 0;
 }
 
 /* ---- benchmark ---- */

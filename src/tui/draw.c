@@ -376,15 +376,19 @@ void tui_draw_zone_header(const struct tui_app *a)
 	int order = a->order_sel;
 	fs_index_format(fs_fragmentation_index(z, order, &exact), fi);
 	fs_index_format(fs_unusable_index(z, order, &exact), ui);
-	char line[320];
-	uint64_t free_pages = (z->known & FS_ZK_FREE_PAGES) ? z->free_pages : 0;
+	char line[320], free_n[24] = "?";
+	if (z->known & FS_ZK_FREE_PAGES)
+		snprintf(free_n, sizeof(free_n), "%" PRIu64, z->free_pages);
+	else
+		free_s[0] = '\0';   /* buddyinfo alone does not print NR_FREE_PAGES */
 	/* The long form where it fits, else the short one (80 columns). */
 	int n = snprintf(line, sizeof(line),
-			 "free %" PRIu64 " (%s)  %s  managed %s  cma free %s  fragindex o%d %s  "
-			 "unusable %s", free_pages, free_s, wm, managed_s, cma_s, order, fi, ui);
+			 "free %s%s%s%s  %s  managed %s  cma free %s  fragindex o%d %s  unusable %s",
+			 free_n, free_s[0] ? " (" : "", free_s, free_s[0] ? ")" : "", wm, managed_s,
+			 cma_s, order, fi, ui);
 	if (n > r->w)
-		snprintf(line, sizeof(line), "free %" PRIu64 " %s  %s  cma %s  frag o%d %s unus %s",
-			 free_pages, free_s, wm, cma_s, order, fi, ui);
+		snprintf(line, sizeof(line), "free %s %s  %s  cma %s  frag o%d %s unus %s", free_n,
+			 free_s, wm, cma_s, order, fi, ui);
 	tui_put(a, r->y, r->x, r->w, tui_attr(a, FS_ROLE_HEADER), line);
 }
 
@@ -437,7 +441,14 @@ void tui_draw_status(const struct tui_app *a)
 	/* A message always shows (over the left part if it must); key hints
 	 * only where they fit whole. */
 	if (a->message[0]) {
-		int x = len <= room ? r->x + r->w - len : r->x + (len < r->w ? r->w - len : 0);
+		/* A message too long for the room left takes the place of the
+		 * source and kernel, never of the frame position. */
+		int x = r->x + r->w - len;
+		if (len > room) {
+			tui_clear_rect(r, at);
+			int px = r->x + tui_putf(a, r->y, r->x, r->w, at, " %s ", pos) + 1;
+			x = px;
+		}
 		tui_put(a, r->y, x, r->x + r->w - x, rat, right);
 	} else if (len <= room) {
 		tui_put(a, r->y, r->x + r->w - len, len, rat, right);

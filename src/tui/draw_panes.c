@@ -215,8 +215,9 @@ void tui_draw_verdict(const struct tui_app *a)
 		add_summary(a, v, &l);
 		add_steps(a, v, &l);
 	} else {
-		vl_wrapped(&l, "", 0, a->shown ? "no verdict: this frame cannot be judged (no zones)"
-					       : "no frame yet", tui_attr(a, FS_ROLE_WARNING));
+		vl_wrapped(&l, "", 0, a->have_frame ? "no verdict: this frame holds no zone state "
+						      "(a report that printed none)"
+						    : "no frame yet", tui_attr(a, FS_ROLE_WARNING));
 	}
 	add_diags(a, &l);
 	int visible = r->h - 1;
