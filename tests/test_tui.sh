@@ -627,6 +627,21 @@ frames_grow() {
 check "live: the frame counter grows (-i 0.2)" live frames_grow
 quit_session live live
 
+# A failure the kernel logs while watching: the Android report's lines as
+# /dev/kmsg records ("prio,seq,usec,flags;message") through a FIFO. It shows
+# in the event list and the status bar, and the request follows it.
+mkfifo "$tmp/kmsg"
+start livek 250 40 -- live --proc-root "$LIVE" --kmsg "$tmp/kmsg" -i 0.2
+see "live+kmsg: opens" livek '^ live:.* frame [0-9]+ ' '^request GFP_KERNEL '
+awk '{ if (match($0, /^\[ *[0-9]+\.[0-9]+\] /)) {
+		stamp = substr($0, 2, RLENGTH - 3); gsub(/ /, "", stamp); split(stamp, t, ".")
+		printf "4,%d,%d%06d,-;%s\n", NR, t[1], t[2], substr($0, RLENGTH + 1) } }' "$LOG" \
+	>"$tmp/kmsg"
+see "live+kmsg: the failure is in the event list" livek \
+	'allocation failures \(1\)' 'wifi@1.0-servic +2164 +order:3 +GFP_ATOMIC\|__GFP_COMP' \
+	'^request GFP_ATOMIC\|__GFP_COMP \(0x484020\) order 3 ' "failure's request"
+quit_session livek livek
+
 # Without a terminal the view falls back to fragscope show.
 { "$FS" </dev/null 2>"$tmp/err"; echo $? >"$tmp/rc"; } | cat >"$tmp/out"
 status=$(cat "$tmp/rc")

@@ -934,12 +934,13 @@ static bool read_keys(struct tui_app *a)
 
 /* ---- the loop ---- */
 
-static void take_new_frames(struct tui_app *a)
+/* Returns the number of new frames. */
+static int take_new_frames(struct tui_app *a)
 {
 	int n = fs_source_poll(a->src);
 	show_source_diags(a);
 	if (n <= 0)
-		return;
+		return n;
 	size_t count = fs_source_count(a->src);
 	if (!a->replay) {
 		/* Live and child sources: every frame's events go to the list; the
@@ -963,6 +964,7 @@ static void take_new_frames(struct tui_app *a)
 			say(a, "page allocation failure: %s order %d",
 			    a->events[a->nr_events - 1].comm, a->events[a->nr_events - 1].order);
 	}
+	return n;
 }
 
 static int loop_timeout(struct tui_app *a, double now)
@@ -983,9 +985,14 @@ static int loop_timeout(struct tui_app *a, double now)
 	return ms;
 }
 
+/* Waiting on a descriptor that stays readable without giving anything (a
+ * FIFO whose writer left, a file given as --kmsg) would spin: after such a
+ * wake-up the next wait leaves it out, for at most this long. */
+#define IDLE_FD_PAUSE_MS 250
+
 static void run_loop(struct tui_app *a)
 {
-	bool dirty = true;
+	bool dirty = true, skip_fd = false;
 	while (!a->quit && !stop_signal) {
 		double now = now_s();
 		if (a->message[0] && now >= a->message_until) {
@@ -1000,15 +1007,25 @@ static void run_loop(struct tui_app *a)
 				break;
 		}
 		struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { -1, POLLIN, 0 } };
-		fds[1].fd = fs_source_fd(a->src);
-		int rc = poll(fds, fds[1].fd >= 0 ? 2 : 1, loop_timeout(a, now));
+		fds[1].fd = skip_fd ? -1 : fs_source_fd(a->src);
+		int timeout = loop_timeout(a, now);
+		if (skip_fd && (timeout < 0 || timeout > IDLE_FD_PAUSE_MS))
+			timeout = IDLE_FD_PAUSE_MS;
+		int rc = poll(fds, fds[1].fd >= 0 ? 2 : 1, timeout);
 		if (rc < 0 && errno != EINTR)
 			break;
+		if (rc > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+			/* The terminal is gone (its window closed without a SIGHUP
+			 * reaching us): nothing to draw on, and polling it would spin. */
+			a->quit = true;
+			break;
+		}
+		bool fd_woke = rc > 0 && fds[1].fd >= 0 && fds[1].revents;
 		if (read_keys(a))
 			dirty = true;
 		size_t before = fs_source_count(a->src);
 		size_t diags_before = a->diags_seen;
-		take_new_frames(a);
+		skip_fd = take_new_frames(a) <= 0 && fd_woke;
 		dirty |= fs_source_count(a->src) != before || a->diags_seen != diags_before;
 		size_t shown = a->frame_index;
 		replay_tick(a, now_s());
