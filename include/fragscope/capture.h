@@ -53,5 +53,9 @@ void fs_capture_close_reader(struct fs_capture_reader *r);
 
 /* True when text starts like a capture. */
 bool fs_capture_detect(const char *text, size_t len);
+/* True when the file at path starts like a capture (its first 4 KiB; false
+ * for "-", standard input, which only the loader reads, and for a file that
+ * cannot be opened: the loader says why). */
+bool fs_capture_file_detect(const char *path);
 
 #endif

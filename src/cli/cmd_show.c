@@ -249,25 +249,12 @@ static void show_capture(struct show *sh, const char *path)
 	fs_capture_close_reader(r);
 }
 
-static bool is_capture(const char *path)
-{
-	char head[4096];
-	if (strcmp(path, "-") == 0)
-		return false;   /* standard input is read once, by the loader */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, head, sizeof(head));
-	close(fd);
-	return n > 0 && fs_capture_detect(head, (size_t)n);
-}
-
 static void show_paths(struct show *sh, char **paths, int n)
 {
 	/* Runs of non-captures go to the loader together, in argument order. */
 	int start = 0;
 	for (int i = 0; i < n; i++) {
-		if (!is_capture(paths[i]))
+		if (!fs_capture_file_detect(paths[i]))
 			continue;
 		show_files(sh, (const char *const *)paths + start, (size_t)(i - start));
 		show_capture(sh, paths[i]);

@@ -590,3 +590,16 @@ bool fs_capture_detect(const char *text, size_t len)
 		i++;
 	return len - i >= sizeof(magic) - 1 && memcmp(text + i, magic, sizeof(magic) - 1) == 0;
 }
+
+bool fs_capture_file_detect(const char *path)
+{
+	char head[4096];
+	if (strcmp(path, "-") == 0)
+		return false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, head, sizeof(head));
+	close(fd);
+	return n > 0 && fs_capture_detect(head, (size_t)n);
+}

@@ -141,20 +141,6 @@ static void open_capture(struct fs_source *s, const char *path)
 	s->count += n;
 }
 
-/* Whether the file starts like a capture (as fragscope show tells). */
-static bool is_capture(const char *path)
-{
-	char head[4096];
-	if (strcmp(path, "-") == 0)
-		return false;   /* standard input is read once, by the loader */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return false;   /* the loader says why */
-	ssize_t n = read(fd, head, sizeof(head));
-	close(fd);
-	return n > 0 && fs_capture_detect(head, (size_t)n);
-}
-
 static void replay_name(const char *const *paths, size_t n, char *buf, size_t size)
 {
 	if (n == 0)
@@ -192,7 +178,7 @@ struct fs_source *fs_source_open_replay(const char *const *paths, size_t nr_path
 	struct fs_source *s = replay_new(name);
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!is_capture(given[i]))
+		if (!fs_capture_file_detect(given[i]))
 			continue;
 		load_files(s, given + start, i - start);
 		open_capture(s, given[i]);
