@@ -268,6 +268,14 @@ see "android: request line: the failure's mode and order, the verdict" and \
 see "android: reason with the min watermark numbers" and \
 	"^reason   Node 0 DMA32 passes the min watermark .*by $and_margin pages" \
 	"usable $and_usable > $and_slow_min "
+# The overlay: GFP_ATOMIC (Unmovable) may take its own, Movable, Reclaimable and
+# (ALLOC_HARDER, order > 0) HighAtomic lists from order 3 on, not CMA nor
+# Isolate; the verdict's block is HighAtomic order 4, the first non-empty
+# HighAtomic list at or above 3 ("(UMH)" at 128kB only: orders 0, 1, 2, 4).
+tgt_l=$(printf '\342\226\266') tgt_r=$(printf '\342\227\200') x=$(printf '\342\234\227')
+see "android: overlay: usable lists bracketed, CMA crossed, the block marked" and \
+	"^${tri}Unmovable +\\+ +\\+ +\\+ \\[ +\\+\\]" "^${x}CMA +\\+ +\\+ +\\+ ${x} +\\+ " \
+	"HighAtomic +\\+ +\\+ +\\+ \\[ +-\\]${tgt_l} +\\+${tgt_r}\\[ +-\\]"
 see "android: event list (tall screen)" and \
 	"$and_comm +$and_pid +order:3 +GFP_ATOMIC\|__GFP_COMP" "^$rule allocation failures \\(1\\) "
 quit_session and android

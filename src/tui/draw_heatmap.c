@@ -59,8 +59,8 @@ static void mark_chars(const struct tui_app *a, enum tui_cell_mark m, const char
 		*attr = tui_attr(a, FS_ROLE_OUTLINE);
 		break;
 	case TUI_MARK_TARGET:
-		*left = a->utf8 ? "\u25b6" : "<";
-		*right = a->utf8 ? "\u25c0" : ">";
+		*left = a->utf8 ? "\u25b6" : ">";
+		*right = a->utf8 ? "\u25c0" : "<";
 		*attr = tui_attr(a, FS_ROLE_TARGET) | A_BOLD;
 		break;
 	case TUI_MARK_CROSSED:
