@@ -83,6 +83,10 @@ static void draw_cell(const struct tui_app *a, int y, int x, struct fs_count c, 
 	uint64_t mult = a->cell_mode == TUI_CELL_BLOCKS ? 1 : (uint64_t)1 << o;
 	tui_format_count(c, mult, share_of, num_w, num, sizeof(num));
 	int step = fs_heat_step(tui_cell_value(c, o, value_mode(a)), max, tui_heat_steps(a));
+	/* "Non-empty, count not printed" (warn_alloc letters) is at least one
+	 * block, maybe thousands: a middle colour, not the hottest. */
+	if (c.kind == FS_COUNT_NONEMPTY)
+		step = tui_heat_steps(a) / 2;
 	attr_t at = mark == TUI_MARK_DIMMED ? tui_attr(a, FS_ROLE_DIMMED) | A_DIM
 					    : tui_heat_attr(a, step);
 	if (mark == TUI_MARK_TARGET)
