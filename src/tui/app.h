@@ -112,7 +112,39 @@ struct tui_app {
 	bool quit;
 };
 
-/* draw_*.c: the whole screen from the state (ncurses). */
+/* ---- state.c: the state and how it changes (no ncurses) ---- */
+
+void tui_app_init(struct tui_app *a, struct fs_source *src, const struct fs_tui_options *o);
+void tui_app_free(struct tui_app *a);
+/* The first frame, the request (the options', the last failure's, or
+ * GFP_KERNEL order 3), the zone to start on. */
+void tui_first_frame(struct tui_app *a);
+/* What an action of the key machine does to the state. */
+void tui_apply(struct tui_app *a, struct tui_action act);
+/* Poll the source; live and child sources follow the newest frame. Returns
+ * the number of new frames, or -1 when the source failed. */
+int tui_take_new_frames(struct tui_app *a);
+/* Milliseconds until something is due (-1: nothing but input). */
+int tui_loop_timeout(struct tui_app *a, double now);
+/* Replay: the next frame when playing and due. */
+void tui_replay_tick(struct tui_app *a, double now);
+/* Replay: a few milliseconds of the background scan for events; true when
+ * it found some or finished. */
+bool tui_scan_events(struct tui_app *a);
+
+void tui_show_frame(struct tui_app *a, size_t index);
+void tui_seek(struct tui_app *a, long long target);
+void tui_open_event(struct tui_app *a);      /* the selected event */
+void tui_close_event(struct tui_app *a);
+void tui_run_verdict(struct tui_app *a);
+void tui_clamp_view(struct tui_app *a);
+void tui_say(struct tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_show_source_diags(struct tui_app *a);
+double tui_now(void);                        /* monotonic seconds */
+/* The verdict on screen (the opened report's, else the request's), or NULL. */
+const struct fs_verdict *tui_shown_verdict(const struct tui_app *a);
+
+/* ---- draw_*.c: the whole screen from the state (ncurses) ---- */
 void tui_colors_init(struct tui_app *a);
 void tui_draw(struct tui_app *a);
 /* The style of a role as an ncurses attribute (colour pair and attributes). */

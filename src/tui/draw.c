@@ -222,51 +222,6 @@ attr_t tui_outcome_attr(const struct tui_app *a, enum fs_outcome o)
 	}
 }
 
-/* ---- helpers on the state ---- */
-
-const struct fs_zone *tui_current_zone(const struct tui_app *a)
-{
-	if (!a->shown || a->zone >= a->shown->nr_zones)
-		return NULL;
-	return &a->shown->zones[a->zone];
-}
-
-int tui_zone_rows(const struct tui_app *a, const struct fs_zone *z, enum fs_mt rows[FS_MT_COUNT])
-{
-	int n = fs_zone_rows_in_order(a->shown, z, rows);
-	if (n == 0) {
-		/* buddyinfo only: no per-type rows; the total row says it all */
-		return 0;
-	}
-	return n;
-}
-
-int tui_nr_orders(const struct tui_app *a)
-{
-	int n = a->shown ? fs_snapshot_nr_orders(a->shown) : 11;
-	return n < 1 ? 1 : n > FS_MAX_ORDERS ? FS_MAX_ORDERS : n;
-}
-
-void tui_format_time(const struct tui_app *a, double t, enum fs_time_base base, char *out,
-		     size_t size)
-{
-	(void)a;
-	if (!isfinite(t) || (base == FS_TIME_UNKNOWN && t == 0)) {
-		snprintf(out, size, "-");
-		return;
-	}
-	if (base == FS_TIME_EPOCH) {
-		time_t s = (time_t)t;
-		struct tm tm;
-		localtime_r(&s, &tm);
-		strftime(out, size, "%H:%M:%S", &tm);
-		return;
-	}
-	snprintf(out, size, "%.3fs", t);
-}
-
-/* ---- tabs and zone header ---- */
-
 /*
  * Tabs: " Node N Name " and a separator for each visible zone, scrolled so
  * that the active one is on screen. One function places them, for the

@@ -33,8 +33,6 @@ char tui_heat_char(const struct tui_app *a, int step);
 attr_t tui_result_attr(const struct tui_app *a, enum fs_step_result r);
 attr_t tui_outcome_attr(const struct tui_app *a, enum fs_outcome o);
 
-/* The verdict on screen (the opened report's, else the request's), or NULL. */
-const struct fs_verdict *tui_shown_verdict(const struct tui_app *a);
 
 /* "gfp> ", "order> " ... */
 const char *tui_field_prompt(enum tui_field f);

@@ -1,0 +1,821 @@
+/*
+ * state.c - the interactive view's state and how it changes: frames from
+ * the source, the events found in them, the request and its verdict, the
+ * replay's position and pace, what a key's action does. No ncurses: the
+ * screen (app.c) feeds it actions and draws what it holds, and the tests
+ * drive it directly.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "fragscope/util.h"
+
+#define SCAN_BUDGET_S 0.004      /* background event scan: per loop turn */
+#define TREND_BACKFILL 160       /* frames read before a sought replay frame */
+#define MESSAGE_S 6.0
+
+double tui_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- helpers on the state ---- */
+
+const struct fs_zone *tui_current_zone(const struct tui_app *a)
+{
+	if (!a->shown || a->zone >= a->shown->nr_zones)
+		return NULL;
+	return &a->shown->zones[a->zone];
+}
+
+int tui_zone_rows(const struct tui_app *a, const struct fs_zone *z, enum fs_mt rows[FS_MT_COUNT])
+{
+	int n = fs_zone_rows_in_order(a->shown, z, rows);
+	if (n == 0) {
+		/* buddyinfo only: no per-type rows; the total row says it all */
+		return 0;
+	}
+	return n;
+}
+
+int tui_nr_orders(const struct tui_app *a)
+{
+	int n = a->shown ? fs_snapshot_nr_orders(a->shown) : 11;
+	return n < 1 ? 1 : n > FS_MAX_ORDERS ? FS_MAX_ORDERS : n;
+}
+
+void tui_format_time(const struct tui_app *a, double t, enum fs_time_base base, char *out,
+		     size_t size)
+{
+	(void)a;
+	if (!isfinite(t) || (base == FS_TIME_UNKNOWN && t == 0)) {
+		snprintf(out, size, "-");
+		return;
+	}
+	if (base == FS_TIME_EPOCH) {
+		time_t s = (time_t)t;
+		struct tm tm;
+		localtime_r(&s, &tm);
+		strftime(out, size, "%H:%M:%S", &tm);
+		return;
+	}
+	snprintf(out, size, "%.3fs", t);
+}
+
+/* ---- tabs and zone header ---- */
+
+/* ---- messages ---- */
+
+void tui_say(struct tui_app *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(a->message, sizeof(a->message), fmt, ap);
+	va_end(ap);
+	a->message_until = tui_now() + MESSAGE_S;
+}
+
+/* New diagnostics of the source become the status message (the newest). */
+void tui_show_source_diags(struct tui_app *a)
+{
+	const struct fs_diags *d = fs_source_diags(a->src);
+	if (!d || d->count <= a->diags_seen)
+		return;
+	const struct fs_diag *g = &d->items[d->count - 1];
+	tui_say(a, "%s: %s%s%s", fs_severity_name(g->severity), g->source, *g->source ? ": " : "",
+	    g->message);
+	a->diags_seen = d->count;
+}
+
+/* ---- the request and its verdict ---- */
+
+static const struct fs_kprofile *current_profile(const struct tui_app *a)
+{
+	if (a->forced_profile)
+		return a->forced_profile;
+	if (a->verdict_valid && a->verdict.profile)
+		return a->verdict.profile;
+	const char *rel = a->shown ? a->shown->meta.kernel_release : "";
+	bool guessed;
+	char why[160];
+	return fs_kprofile_for_release(rel, &guessed, why, sizeof(why));
+}
+
+/* Completion names: every composite and flag name of the profile. */
+static void build_names(struct tui_app *a, const struct fs_kprofile *p)
+{
+	if (a->names_profile == p)
+		return;
+	free(a->names);
+	a->names = NULL;
+	a->nr_names = 0;
+	a->names_profile = p;
+	size_t cap = p->nr_composites + p->nr_pgg_names + FS_GFP_NR_FLAGS;
+	a->names = calloc(cap ? cap : 1, sizeof(*a->names));
+	if (!a->names)
+		return;
+	for (size_t i = 0; i < p->nr_composites; i++)
+		a->names[a->nr_names++] = p->composites[i].name;
+	for (int f = 0; f < FS_GFP_NR_FLAGS; f++)
+		if (p->gfp_bit[f])
+			a->names[a->nr_names++] = fs_gfp_flag_name((enum fs_gfp_flag)f);
+	for (size_t i = 0; i < p->nr_pgg_names; i++) {
+		bool dup = false;
+		for (size_t j = 0; j < a->nr_names && !dup; j++)
+			dup = strcmp(a->names[j], p->pgg_names[i].name) == 0;
+		if (!dup)
+			a->names[a->nr_names++] = p->pgg_names[i].name;
+	}
+	a->keys.completion.names = a->names;
+	a->keys.completion.nr_names = a->nr_names;
+}
+
+/* Parse gfp_text with the current profile into a->gfp. */
+static bool parse_request_gfp(struct tui_app *a, const char *text, uint64_t *mask,
+			      char *unknown, size_t unknown_size)
+{
+	const struct fs_kprofile *p = current_profile(a);
+	struct fs_kconfig c;
+	fs_kconfig_default(p, &c);
+	return fs_gfp_parse(p, &c, text, mask, unknown, unknown_size);
+}
+
+void tui_run_verdict(struct tui_app *a)
+{
+	fs_verdict_clear(&a->verdict);
+	fs_verdict_init(&a->verdict);
+	a->verdict_valid = false;
+	memset(&a->overlay, 0, sizeof(a->overlay));
+	if (a->event_open) {
+		a->verdict_valid = a->explanation.verdict.profile != NULL;
+		if (a->verdict_valid) {
+			const struct fs_zone *z = tui_current_zone(a);
+			tui_overlay_compute(&a->explanation.verdict, a->shown, z, &a->overlay);
+		}
+		return;
+	}
+	if (!a->shown || a->shown->nr_zones == 0)
+		return;
+	struct fs_verdict_request req;
+	memset(&req, 0, sizeof(req));
+	req.gfp = a->gfp;
+	req.order = a->req_order;
+	const struct fs_zone *z = tui_current_zone(a);
+	req.node = z ? z->node : -1;
+	req.profile = a->forced_profile;
+	fs_verdict_run(a->shown, &req, &a->verdict);
+	a->verdict_valid = a->verdict.profile != NULL;
+	if (a->verdict_valid)
+		tui_overlay_compute(&a->verdict, a->shown, z, &a->overlay);
+	build_names(a, current_profile(a));
+}
+
+/* The verdict the screen shows: the opened report's, else the request's. */
+const struct fs_verdict *tui_shown_verdict(const struct tui_app *a)
+{
+	if (a->event_open)
+		return a->explanation.verdict.profile ? &a->explanation.verdict : NULL;
+	return a->verdict_valid ? &a->verdict : NULL;
+}
+
+static void set_request(struct tui_app *a, uint64_t gfp, const char *text, int order,
+			enum tui_request_origin origin)
+{
+	a->gfp = gfp;
+	a->req_order = order;
+	a->origin = origin;
+	if (text != a->gfp_text)
+		fs_copy_str(a->gfp_text, sizeof(a->gfp_text), text);
+}
+
+static void default_request(struct tui_app *a)
+{
+	uint64_t mask = 0;
+	char unknown[64];
+	parse_request_gfp(a, "GFP_KERNEL", &mask, unknown, sizeof(unknown));
+	set_request(a, mask, "GFP_KERNEL", 3, TUI_REQ_DEFAULT);
+}
+
+/* Until the user types a request, it follows the last failure seen at or
+ * before the frame on screen. */
+static void follow_failure(struct tui_app *a)
+{
+	if (a->origin == TUI_REQ_TYPED || a->origin == TUI_REQ_OPTION)
+		return;
+	const struct tui_event *last = NULL;
+	for (size_t i = 0; i < a->nr_events; i++) {
+		const struct tui_event *e = &a->events[i];
+		if (e->frame > a->frame_index)
+			break;
+		if (e->kind == FS_REPORT_PAGE_ALLOC && e->has_mode && e->order >= 0)
+			last = e;
+	}
+	if (!last) {
+		if (a->origin != TUI_REQ_DEFAULT)
+			default_request(a);
+		return;
+	}
+	char text[TUI_ENTRY_MAX];
+	if (last->mode_names[0])
+		snprintf(text, sizeof(text), "%s", last->mode_names);
+	else
+		snprintf(text, sizeof(text), "0x%llx", (unsigned long long)last->mode);
+	set_request(a, last->mode, text, last->order, TUI_REQ_FAILURE);
+}
+
+static void apply_options_request(struct tui_app *a)
+{
+	if (!a->opt->gfp && a->opt->order < 0)
+		return;
+	uint64_t mask = a->gfp;
+	const char *text = a->gfp_text;
+	char unknown[128];
+	if (a->opt->gfp) {
+		if (!parse_request_gfp(a, a->opt->gfp, &mask, unknown, sizeof(unknown)))
+			tui_say(a, "--gfp %s: unknown for this kernel: %s", a->opt->gfp, unknown);
+		text = a->opt->gfp;
+	}
+	char copy[TUI_ENTRY_MAX];
+	snprintf(copy, sizeof(copy), "%s", text);
+	set_request(a, mask, copy, a->opt->order >= 0 ? a->opt->order : a->req_order,
+		    TUI_REQ_OPTION);
+}
+
+/* ---- events ---- */
+
+static void add_event(struct tui_app *a, size_t frame, size_t index, const struct fs_report *r)
+{
+	/* Frames arrive in order, but a replay's scan and the frames shown
+	 * can both offer the same event: keep each (frame, index) once. */
+	for (size_t i = a->nr_events; i > 0; i--) {
+		const struct tui_event *e = &a->events[i - 1];
+		if (e->frame < frame)
+			break;
+		if (e->frame == frame && e->index == index)
+			return;
+	}
+	if (a->nr_events == a->events_cap) {
+		size_t cap = a->events_cap ? a->events_cap * 2 : 64;
+		struct tui_event *n = realloc(a->events, cap * sizeof(*n));
+		if (!n)
+			return;
+		a->events = n;
+		a->events_cap = cap;
+	}
+	size_t at = a->nr_events;
+	while (at > 0 && a->events[at - 1].frame > frame)
+		at--;
+	memmove(&a->events[at + 1], &a->events[at], (a->nr_events - at) * sizeof(*a->events));
+	struct tui_event *e = &a->events[at];
+	memset(e, 0, sizeof(*e));
+	e->frame = frame;
+	e->index = index;
+	e->time = r->has_timestamp ? r->timestamp : NAN;
+	e->time_base = r->time_base;
+	e->kind = r->kind;
+	fs_copy_str(e->comm, sizeof(e->comm), r->comm);
+	e->pid = r->pid;
+	e->order = r->order;
+	e->has_mode = r->has_mode;
+	e->mode = r->mode;
+	fs_copy_str(e->mode_names, sizeof(e->mode_names), r->mode_names);
+	fs_copy_str(e->release, sizeof(e->release), r->kernel_release);
+	a->nr_events++;
+}
+
+static void add_frame_events(struct tui_app *a, size_t frame, const struct fs_frame *f)
+{
+	for (size_t i = 0; i < f->events.count; i++)
+		add_event(a, frame, i, &f->events.items[i]);
+}
+
+/* Replay: read frames in the background, a few milliseconds per turn, to
+ * find every event for the list and the timeline. */
+bool tui_scan_events(struct tui_app *a)
+{
+	if (!a->replay || a->scan_done)
+		return false;
+	double until = tui_now() + SCAN_BUDGET_S;
+	size_t count = fs_source_count(a->src);
+	bool found = false;
+	while (a->scan_next < count && tui_now() < until) {
+		struct fs_frame f;
+		fs_frame_init(&f);
+		if (fs_source_read(a->src, a->scan_next, &f) == 0) {
+			found |= f.events.count > 0;
+			add_frame_events(a, a->scan_next, &f);
+		}
+		fs_frame_clear(&f);
+		a->scan_next++;
+	}
+	if (a->scan_next >= count)
+		a->scan_done = true;
+	return found || a->scan_done;
+}
+
+/* ---- frames ---- */
+
+void tui_clamp_view(struct tui_app *a)
+{
+	size_t nr_zones = a->shown ? a->shown->nr_zones : 0;
+	/* A frame without zones (a report that printed no state) keeps the
+	 * zone chosen for the frames around it. */
+	if (nr_zones && a->zone >= nr_zones)
+		a->zone = nr_zones - 1;
+	const struct fs_zone *z = tui_current_zone(a);
+	enum fs_mt rows[FS_MT_COUNT];
+	int nr_rows = z ? tui_zone_rows(a, z, rows) : 0;
+	if (a->row > nr_rows)
+		a->row = nr_rows;
+	if (a->row < 0)
+		a->row = 0;
+	int orders = tui_nr_orders(a);
+	if (a->order_sel >= orders)
+		a->order_sel = orders - 1;
+	if (a->order_sel < 0)
+		a->order_sel = 0;
+	if (a->event_sel >= a->nr_events)
+		a->event_sel = a->nr_events ? a->nr_events - 1 : 0;
+}
+
+/* Keep the trend history as the frames leading to index. */
+static void feed_trend(struct tui_app *a, size_t index, const struct fs_frame *f)
+{
+	if (tui_trend_has(&a->trend, index) || !f->snapshot)
+		return;
+	size_t n = tui_trend_count(&a->trend);
+	const struct tui_trend_point *last = n ? tui_trend_at(&a->trend, n - 1) : NULL;
+	if (a->replay && (!last || last->frame + 1 != index)) {
+		/* A jump: fill the history from the frames just before it. */
+		tui_trend_reset(&a->trend);
+		size_t first = fs_source_first(a->src);
+		size_t from = index > first + TREND_BACKFILL ? index - TREND_BACKFILL : first;
+		for (size_t i = from; i < index; i++) {
+			struct fs_frame g;
+			fs_frame_init(&g);
+			if (fs_source_read(a->src, i, &g) == 0 && g.snapshot)
+				tui_trend_add(&a->trend, i, g.time, g.snapshot);
+			fs_frame_clear(&g);
+		}
+	}
+	tui_trend_add(&a->trend, index, f->time, f->snapshot);
+}
+
+void tui_close_event(struct tui_app *a)
+{
+	if (!a->event_open)
+		return;
+	a->event_open = false;
+	a->keys.event_open = false;
+	fs_report_clear(&a->open_report);
+	fs_explanation_clear(&a->explanation);
+	fs_explanation_init(&a->explanation);
+	a->shown = a->frame.snapshot;
+}
+
+void tui_show_frame(struct tui_app *a, size_t index)
+{
+	struct fs_frame f;
+	fs_frame_init(&f);
+	if (fs_source_read(a->src, index, &f) != 0) {
+		fs_frame_clear(&f);
+		tui_show_source_diags(a);
+		return;
+	}
+	tui_close_event(a);
+	fs_frame_clear(&a->frame);
+	a->frame = f;
+	a->have_frame = true;
+	a->frame_index = index;
+	a->shown = a->frame.snapshot;
+	add_frame_events(a, index, &a->frame);
+	feed_trend(a, index, &a->frame);
+	follow_failure(a);
+	tui_clamp_view(a);
+	tui_run_verdict(a);
+}
+
+void tui_open_event(struct tui_app *a)
+{
+	if (a->nr_events == 0)
+		return;
+	const struct tui_event *e = &a->events[a->event_sel];
+	if (e->frame != a->frame_index || !a->have_frame)
+		tui_show_frame(a, e->frame);
+	if (e->frame != a->frame_index || e->index >= a->frame.events.count) {
+		tui_say(a, "event %zu is no longer readable (frame %zu)", a->event_sel + 1, e->frame);
+		return;
+	}
+	tui_close_event(a);
+	fs_report_copy(&a->open_report, &a->frame.events.items[e->index]);
+	/* A kernel log's loader moved the printed state into the frame (as
+	 * fragscope explain does, lend it back); a capture's report keeps its own. */
+	if (!a->open_report.snapshot && a->frame.snapshot)
+		a->open_report.snapshot = fs_snapshot_clone(a->frame.snapshot);
+	fs_explanation_init(&a->explanation);
+	fs_explain_report(&a->open_report, a->forced_profile, NULL, &a->explanation);
+	a->event_open = true;
+	a->keys.event_open = true;
+	a->shown = a->open_report.snapshot ? a->open_report.snapshot : a->frame.snapshot;
+	a->zone = 0;
+	/* Put the cursor on the zone the verdict decided on. */
+	for (size_t i = 0; a->shown && i < a->shown->nr_zones; i++) {
+		char name[48];
+		snprintf(name, sizeof(name), "Node %d %s", a->shown->zones[i].node,
+			 a->shown->zones[i].name);
+		if (strcmp(name, a->explanation.verdict.decisive_zone) == 0)
+			a->zone = i;
+	}
+	if (a->open_report.order >= 0)
+		a->order_sel = a->open_report.order;
+	tui_clamp_view(a);
+	tui_run_verdict(a);
+	a->pane = TUI_PANE_VERDICT;
+	if (!a->open_report.snapshot)
+		tui_say(a, "this report printed no per-zone state: showing the frame it came with");
+}
+
+/* ---- replay ---- */
+
+static double frame_gap(struct tui_app *a, size_t from, size_t to)
+{
+	/* Frames of a capture are seconds apart; reports of a log are events.
+	 * Play at the recorded pace, clamped to [0.05 s, 2 s] per step. */
+	double gap = 1.0;
+	struct fs_frame f;
+	fs_frame_init(&f);
+	if (fs_source_read(a->src, to, &f) == 0 && isfinite(f.time) && isfinite(a->frame.time) &&
+	    from < to && f.time > a->frame.time)
+		gap = f.time - a->frame.time;
+	fs_frame_clear(&f);
+	gap /= a->speed;
+	return gap < 0.05 ? 0.05 : gap > 2.0 ? 2.0 : gap;
+}
+
+void tui_seek(struct tui_app *a, long long target)
+{
+	size_t count = fs_source_count(a->src), first = fs_source_first(a->src);
+	if (count == 0)
+		return;
+	if (target < (long long)first)
+		target = (long long)first;
+	if (target >= (long long)count)
+		target = (long long)count - 1;
+	if ((size_t)target != a->frame_index || !a->have_frame)
+		tui_show_frame(a, (size_t)target);
+}
+
+void tui_replay_tick(struct tui_app *a, double now)
+{
+	if (!a->replay || !a->playing || now < a->next_step_at)
+		return;
+	size_t count = fs_source_count(a->src);
+	if (a->frame_index + 1 >= count) {
+		a->playing = false;
+		tui_say(a, "end of replay: frame %zu of %zu", a->frame_index + 1, count);
+		return;
+	}
+	size_t next = a->frame_index + 1;
+	double gap = frame_gap(a, a->frame_index, next + 1 < count ? next + 1 : next);
+	tui_seek(a, (long long)next);
+	a->next_step_at = now + gap;
+}
+
+static void jump_event(struct tui_app *a, int dir)
+{
+	if (a->nr_events == 0) {
+		tui_say(a, a->scan_done ? "no allocation failures in this source"
+				    : "no allocation failure found yet (still scanning)");
+		return;
+	}
+	if (dir > 0) {
+		for (size_t i = 0; i < a->nr_events; i++)
+			if (a->events[i].frame > a->frame_index) {
+				a->event_sel = i;
+				tui_seek(a, (long long)a->events[i].frame);
+				return;
+			}
+		tui_say(a, "no allocation failure after frame %zu", a->frame_index + 1);
+	} else {
+		for (size_t i = a->nr_events; i > 0; i--)
+			if (a->events[i - 1].frame < a->frame_index) {
+				a->event_sel = i - 1;
+				tui_seek(a, (long long)a->events[i - 1].frame);
+				return;
+			}
+		tui_say(a, "no allocation failure before frame %zu", a->frame_index + 1);
+	}
+}
+
+/* ---- entry ---- */
+
+static void begin_entry(struct tui_app *a, enum tui_field field)
+{
+	char text[TUI_ENTRY_MAX];
+	if (field == TUI_FIELD_GFP)
+		snprintf(text, sizeof(text), "%s", a->gfp_text);
+	else
+		text[0] = '\0';   /* a number is typed anew; the hint says what it is now */
+	build_names(a, current_profile(a));
+	tui_keys_begin_entry(&a->keys, field, text);
+	if (field == TUI_FIELD_ORDER)
+		snprintf(a->keys.hint, sizeof(a->keys.hint), "now %d; 0 to %d", a->req_order,
+			 tui_nr_orders(a) - 1);
+	else if (field == TUI_FIELD_SEEK)
+		snprintf(a->keys.hint, sizeof(a->keys.hint), "now %zu; 1 to %zu", a->frame_index + 1,
+			 fs_source_count(a->src));
+	else if (field == TUI_FIELD_COMMAND)
+		snprintf(a->keys.hint, sizeof(a->keys.hint), "for %s sources",
+			 fs_source_kind_name(fs_source_kind(a->src)));
+}
+
+static bool parse_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 0);
+	while (*end == ' ')
+		end++;
+	if (end == s || *end || errno || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static void apply_entry(struct tui_app *a, enum tui_field field)
+{
+	const char *text = a->keys.entry;
+	long v;
+	if (field == TUI_FIELD_GFP) {
+		uint64_t mask;
+		char unknown[128];
+		if (!parse_request_gfp(a, text, &mask, unknown, sizeof(unknown))) {
+			/* what was kept first: the list of unknown names can be long */
+			tui_say(a, "not a gfp mask for kernel %s, kept %s: %s", current_profile(a)->name,
+			    a->gfp_text, unknown[0] ? unknown : text);
+			return;
+		}
+		char copy[TUI_ENTRY_MAX];
+		snprintf(copy, sizeof(copy), "%s", text);
+		tui_close_event(a);
+		set_request(a, mask, copy, a->req_order, TUI_REQ_TYPED);
+	} else if (field == TUI_FIELD_ORDER) {
+		int max = tui_nr_orders(a) - 1;
+		if (!parse_int(text, 0, max, &v)) {
+			tui_say(a, "an order is a number from 0 to %d, got \"%s\"", max, text);
+			return;
+		}
+		tui_close_event(a);
+		set_request(a, a->gfp, a->gfp_text, (int)v, TUI_REQ_TYPED);
+		a->order_sel = (int)v;
+	} else if (field == TUI_FIELD_COMMAND) {
+		char reply[256];
+		int rc = fs_source_command(a->src, text, reply, sizeof(reply));
+		tui_say(a, "%s%s", rc == 0 ? "" : "command not taken: ", reply);
+		return;
+	} else {
+		long count = (long)fs_source_count(a->src);
+		if (!parse_int(text, 1, count, &v)) {
+			tui_say(a, "a frame is a number from 1 to %ld, got \"%s\"", count, text);
+			return;
+		}
+		tui_seek(a, v - 1);
+		return;
+	}
+	tui_clamp_view(a);
+	tui_run_verdict(a);
+}
+
+/* ---- actions ---- */
+
+static void move_zone(struct tui_app *a, int dir)
+{
+	size_t n = a->shown ? a->shown->nr_zones : 0;
+	for (size_t tries = 0; tries < n; tries++) {
+		a->zone = (a->zone + n + (size_t)(dir > 0 ? 1 : n - 1)) % n;
+		if (tui_zone_visible(&a->shown->zones[a->zone]))
+			break;
+	}
+	tui_clamp_view(a);
+	tui_run_verdict(a);
+}
+
+/* The zone to start on: where the verdict decided, else the largest. */
+static void choose_zone(struct tui_app *a)
+{
+	const struct fs_verdict *v = tui_shown_verdict(a);
+	if (!a->shown)
+		return;
+	uint64_t best = 0;
+	for (size_t i = 0; i < a->shown->nr_zones; i++) {
+		const struct fs_zone *z = &a->shown->zones[i];
+		char name[48];
+		snprintf(name, sizeof(name), "Node %d %s", z->node, z->name);
+		if (v && strcmp(name, v->decisive_zone) == 0) {
+			a->zone = i;
+			return;
+		}
+		uint64_t size = z->managed ? z->managed : z->free_pages;
+		if (size > best) {
+			best = size;
+			a->zone = i;
+		}
+	}
+}
+
+void tui_apply(struct tui_app *a, struct tui_action act)
+{
+	switch (act.kind) {
+	case TUI_ACT_QUIT: a->quit = true; break;
+	case TUI_ACT_REDRAW: break;   /* the screen repaints */
+	case TUI_ACT_HELP: break;
+	case TUI_ACT_ZONE: move_zone(a, act.arg); break;
+	case TUI_ACT_ORDER: a->order_sel += act.arg; tui_clamp_view(a); break;
+	case TUI_ACT_ROW: a->row += act.arg; tui_clamp_view(a); break;
+	case TUI_ACT_CELL_MODE: a->cell_mode = (a->cell_mode + 1) % TUI_CELL_MODES; break;
+	case TUI_ACT_REQUEST_ORDER:
+		tui_close_event(a);
+		set_request(a, a->gfp, a->gfp_text, a->order_sel, TUI_REQ_TYPED);
+		tui_run_verdict(a);
+		break;
+	case TUI_ACT_ENTRY_BEGIN: begin_entry(a, (enum tui_field)act.arg); break;
+	case TUI_ACT_ENTRY_APPLY: apply_entry(a, (enum tui_field)act.arg); break;
+	case TUI_ACT_ENTRY_CANCEL: break;
+	case TUI_ACT_ENTRY_CHANGED: break;
+	case TUI_ACT_PANE: a->pane = (enum tui_pane)act.arg; break;
+	case TUI_ACT_EVENT_MOVE: {
+		long sel = (long)a->event_sel + act.arg;
+		a->event_sel = sel < 0 ? 0 : (size_t)sel;
+		tui_clamp_view(a);
+		break;
+	}
+	case TUI_ACT_EVENT_OPEN: tui_open_event(a); break;
+	case TUI_ACT_EVENT_CLOSE:
+		tui_close_event(a);
+		tui_clamp_view(a);
+		tui_run_verdict(a);
+		break;
+	case TUI_ACT_EVENT_JUMP: jump_event(a, act.arg); break;
+	case TUI_ACT_PLAY:
+		a->playing = !a->playing;
+		a->next_step_at = tui_now();
+		break;
+	case TUI_ACT_STEP:
+		a->playing = false;
+		tui_seek(a, (long long)a->frame_index + act.arg);
+		break;
+	case TUI_ACT_SPEED: {
+		double s = act.arg > 0 ? a->speed * 2 : a->speed / 2;
+		a->speed = s > 64 ? 64 : s < 1.0 / 16 ? 1.0 / 16 : s;
+		tui_say(a, "replay speed x%g", a->speed);
+		break;
+	}
+	case TUI_ACT_SEEK_FIRST: a->playing = false; tui_seek(a, 0); break;
+	case TUI_ACT_SEEK_LAST:
+		a->playing = false;
+		tui_seek(a, (long long)fs_source_count(a->src) - 1);
+		break;
+	case TUI_ACT_VERDICT_SCROLL:
+		a->verdict_scroll += act.arg;
+		if (a->verdict_scroll < 0)
+			a->verdict_scroll = 0;
+		break;
+	case TUI_ACT_NONE: break;
+	}
+}
+
+/* Returns the number of new frames. */
+int tui_take_new_frames(struct tui_app *a)
+{
+	int n = fs_source_poll(a->src);
+	tui_show_source_diags(a);
+	if (n <= 0)
+		return n;
+	size_t count = fs_source_count(a->src);
+	if (!a->replay) {
+		/* Live and child sources: every frame's events go to the list; the
+		 * screen follows the newest frame. */
+		size_t first = fs_source_first(a->src);
+		size_t from = count > (size_t)n ? count - (size_t)n : 0;
+		for (size_t i = from < first ? first : from; i + 1 < count; i++) {
+			struct fs_frame f;
+			fs_frame_init(&f);
+			if (fs_source_read(a->src, i, &f) == 0) {
+				add_frame_events(a, i, &f);
+				if (f.snapshot)
+					tui_trend_add(&a->trend, i, f.time, f.snapshot);
+			}
+			fs_frame_clear(&f);
+		}
+		size_t before = a->nr_events;
+		if (!a->event_open)
+			tui_show_frame(a, count - 1);
+		if (a->nr_events > before)
+			tui_say(a, "page allocation failure: %s order %d",
+			    a->events[a->nr_events - 1].comm, a->events[a->nr_events - 1].order);
+	}
+	return n;
+}
+
+int tui_loop_timeout(struct tui_app *a, double now)
+{
+	int ms = fs_source_timeout_ms(a->src);
+	if (a->replay && a->playing) {
+		int step = (int)((a->next_step_at - now) * 1000.0);
+		step = step < 0 ? 0 : step;
+		ms = ms < 0 || step < ms ? step : ms;
+	}
+	if (a->message[0]) {
+		int m = (int)((a->message_until - now) * 1000.0) + 1;
+		m = m < 0 ? 0 : m;
+		ms = ms < 0 || m < ms ? m : ms;
+	}
+	if (a->replay && !a->scan_done)
+		ms = 0;
+	return ms;
+}
+
+static void load_theme(struct tui_app *a)
+{
+	fs_theme_builtin(&a->theme);
+	const char *name = a->opt->theme ? a->opt->theme : "default";
+	char path[4096];
+	if (fs_theme_find(name, a->opt->theme_dirs, a->opt->nr_theme_dirs, path, sizeof(path))) {
+		if (a->opt->theme)
+			snprintf(a->theme_note, sizeof(a->theme_note),
+				 "no theme \"%s\" found: using the built-in default", name);
+		return;
+	}
+	struct fs_diags d = { 0 };
+	int rc = fs_theme_load_file(&a->theme, path, &d);
+	if (rc != 0 || d.count) {
+		/* A broken theme names its file and line; the default is used. */
+		const struct fs_diag *g = d.count ? &d.items[0] : NULL;
+		char where[300];
+		fs_copy_str(where, sizeof(where), g ? g->source : path);
+		char msg[200];
+		fs_copy_str(msg, sizeof(msg), g ? g->message : "unreadable");
+		int n = snprintf(a->theme_note, sizeof(a->theme_note), "%s%s line %u: %s",
+				 rc ? "theme not used, default instead: " : "", where,
+				 g ? g->line : 0, msg);
+		(void)n;   /* a long note is cut; the file and line come first */
+	}
+	fs_diags_clear(&d);
+}
+
+void tui_app_init(struct tui_app *a, struct fs_source *src, const struct fs_tui_options *o)
+{
+	memset(a, 0, sizeof(*a));
+	a->src = src;
+	a->opt = o;
+	a->replay = fs_source_kind(src) == FS_SOURCE_REPLAY;
+	fs_frame_init(&a->frame);
+	fs_verdict_init(&a->verdict);
+	fs_explanation_init(&a->explanation);
+	tui_keys_init(&a->keys, a->replay);
+	tui_trend_init(&a->trend);
+	a->speed = o->speed > 0 ? o->speed : 1.0;
+	a->playing = a->replay && !o->paused;
+	a->req_order = 3;
+	a->pane = TUI_PANE_VERDICT;
+	if (o->kernel)
+		a->forced_profile = fs_kprofile_by_name(o->kernel);
+	load_theme(a);
+}
+
+void tui_app_free(struct tui_app *a)
+{
+	tui_close_event(a);
+	fs_frame_clear(&a->frame);
+	fs_verdict_clear(&a->verdict);
+	fs_explanation_clear(&a->explanation);
+	tui_trend_free(&a->trend);
+	free(a->events);
+	free(a->names);
+}
+
+/* The first frame, the request, the zone to start on. */
+void tui_first_frame(struct tui_app *a)
+{
+	default_request(a);
+	size_t count = fs_source_count(a->src);
+	if (count)
+		tui_show_frame(a, a->replay ? fs_source_first(a->src) : count - 1);
+	apply_options_request(a);
+	tui_run_verdict(a);
+	choose_zone(a);
+	a->order_sel = a->req_order;
+	tui_clamp_view(a);
+	tui_run_verdict(a);
+}
+

@@ -1,0 +1,288 @@
+/*
+ * test_tui_state.c - the interactive view's state driven without a
+ * terminal: what each action does to the frame on screen, the request,
+ * its verdict, the events and the replay position (src/tui/state.c).
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "../src/tui/app.h"
+#include "fragscope/source.h"
+
+#define THREE FS_FIXTURES "/klog/arm64-4.19-three-reports.log"
+#define ANDROID FS_FIXTURES "/samples/android-4.19-arm64-wifi-order3-atomic-cma.log"
+
+static struct fs_tui_options options(void)
+{
+	struct fs_tui_options o;
+	memset(&o, 0, sizeof(o));
+	o.order = -1;
+	o.paused = true;
+	return o;
+}
+
+static struct tui_app *open_app(const char *path, const struct fs_tui_options *o)
+{
+	struct fs_diags d = { 0 };
+	struct fs_source *src = fs_source_open_replay(&path, 1, &d);
+	cr_assert_not_null(src, "%s: %s", path, d.count ? d.items[0].message : "?");
+	fs_diags_clear(&d);
+	struct tui_app *a = calloc(1, sizeof(*a));
+	tui_app_init(a, src, o);
+	tui_first_frame(a);
+	while (!tui_scan_events(a) || !a->scan_done)
+		;
+	return a;
+}
+
+static void close_app(struct tui_app *a)
+{
+	struct fs_source *src = a->src;
+	tui_app_free(a);
+	free(a);
+	fs_source_close(src);
+}
+
+static void act(struct tui_app *a, enum tui_action_kind kind, int arg)
+{
+	tui_apply(a, (struct tui_action){ kind, arg });
+}
+
+/* Type text into the entry of field and press Enter, as the keys do. */
+static void enter(struct tui_app *a, enum tui_field field, const char *text)
+{
+	act(a, TUI_ACT_ENTRY_BEGIN, field);
+	cr_assert_eq(a->keys.mode, TUI_MODE_ENTRY);
+	tui_keys_feed(&a->keys, TUI_KEY_CTRL_U);
+	for (const char *p = text; *p; p++)
+		tui_keys_feed(&a->keys, (unsigned char)*p);
+	tui_apply(a, tui_keys_feed(&a->keys, TUI_KEY_ENTER));
+}
+
+Test(state, a_log_opens_on_its_first_failure)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_app(THREE, &o);
+	/* three reports, one frame each: explain lists them */
+	cr_assert_eq(fs_source_count(a->src), 3);
+	cr_assert_eq(a->nr_events, 3);
+	cr_assert_eq(a->frame_index, 0);
+	/* the request follows the failure: report 1 is order 2, mode 0x6080c0 */
+	cr_assert_eq(a->origin, TUI_REQ_FAILURE);
+	cr_assert_eq(a->req_order, 2);
+	cr_assert_eq(a->gfp, 0x6080c0);
+	cr_assert_str_eq(a->gfp_text, "GFP_KERNEL|__GFP_ZERO");
+	cr_assert_eq(a->order_sel, 2);
+	cr_assert_not_null(tui_shown_verdict(a));
+	cr_assert_str_eq(tui_shown_verdict(a)->profile->name, "4.19");
+	close_app(a);
+}
+
+Test(state, jumping_between_failures_and_seeking)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_app(THREE, &o);
+	act(a, TUI_ACT_EVENT_JUMP, 1);
+	cr_assert_eq(a->frame_index, 1);
+	/* report 2 printed no per-zone state: no verdict, and the zone is kept */
+	size_t zone = a->zone;
+	cr_assert_null(tui_shown_verdict(a));
+	act(a, TUI_ACT_EVENT_JUMP, 1);
+	cr_assert_eq(a->frame_index, 2);
+	/* report 3: order 1 GFP_ATOMIC (0x480020) */
+	cr_assert_eq(a->req_order, 1);
+	cr_assert_eq(a->gfp, 0x480020);
+	act(a, TUI_ACT_EVENT_JUMP, 1);       /* none after the last */
+	cr_assert_eq(a->frame_index, 2);
+	cr_assert(strstr(a->message, "no allocation failure after frame 3") != NULL);
+	act(a, TUI_ACT_EVENT_JUMP, -1);
+	cr_assert_eq(a->frame_index, 1);
+	cr_assert_eq(a->zone, zone);
+	act(a, TUI_ACT_SEEK_FIRST, 0);
+	cr_assert_eq(a->frame_index, 0);
+	act(a, TUI_ACT_STEP, -10);           /* clamped at the first frame */
+	cr_assert_eq(a->frame_index, 0);
+	act(a, TUI_ACT_STEP, 10);            /* ... and at the last */
+	cr_assert_eq(a->frame_index, 2);
+	enter(a, TUI_FIELD_SEEK, "2");
+	cr_assert_eq(a->frame_index, 1);
+	enter(a, TUI_FIELD_SEEK, "9");
+	cr_assert_eq(a->frame_index, 1);
+	cr_assert(strstr(a->message, "a frame is a number from 1 to 3") != NULL);
+	close_app(a);
+}
+
+Test(state, play_speed_and_pause)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_app(THREE, &o);
+	cr_assert(!a->playing);
+	act(a, TUI_ACT_PLAY, 0);
+	cr_assert(a->playing);
+	tui_replay_tick(a, tui_now() + 10);
+	cr_assert_eq(a->frame_index, 1);
+	tui_replay_tick(a, tui_now() + 20);
+	cr_assert_eq(a->frame_index, 2);
+	tui_replay_tick(a, tui_now() + 30);  /* the end stops the play */
+	cr_assert(!a->playing);
+	cr_assert(strstr(a->message, "end of replay") != NULL);
+	for (int i = 0; i < 20; i++)
+		act(a, TUI_ACT_SPEED, 1);
+	cr_assert_float_eq(a->speed, 64, 1e-9);   /* bounded: x64 at most */
+	for (int i = 0; i < 40; i++)
+		act(a, TUI_ACT_SPEED, -1);
+	cr_assert_float_eq(a->speed, 1.0 / 16, 1e-9);
+	close_app(a);
+}
+
+Test(state, opening_a_failure_shows_its_printed_state)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_app(ANDROID, &o);
+	act(a, TUI_ACT_EVENT_OPEN, 0);
+	cr_assert(a->event_open);
+	cr_assert(a->keys.event_open);
+	cr_assert_not_null(a->open_report.snapshot, "the printed state is lent back to the report");
+	cr_assert_eq(a->shown, a->open_report.snapshot);
+	/* the explanation's verdict: succeeds on the slow path in DMA32 */
+	const struct fs_verdict *v = tui_shown_verdict(a);
+	cr_assert_not_null(v);
+	cr_assert_eq(v->outcome, FS_OUTCOME_SLOW);
+	cr_assert_str_eq(v->decisive_zone, "Node 0 DMA32");
+	cr_assert_str_eq(a->shown->zones[a->zone].name, "DMA32");
+	cr_assert(!a->explanation.explains);
+	cr_assert_eq(a->overlay.target_mt, FS_MT_HIGHATOMIC);
+	cr_assert_eq(a->overlay.target_order, 4);
+	act(a, TUI_ACT_EVENT_CLOSE, 0);
+	cr_assert(!a->event_open);
+	cr_assert_eq(a->shown, a->frame.snapshot);
+	close_app(a);
+}
+
+Test(state, typing_a_request)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_app(ANDROID, &o);
+	enter(a, TUI_FIELD_GFP, "GFP_BOGUS");
+	cr_assert_eq(a->origin, TUI_REQ_FAILURE, "a bad mask keeps the request");
+	cr_assert_eq(a->gfp, 0x484020);
+	cr_assert(strstr(a->message, "not a gfp mask for kernel 4.19, kept GFP_ATOMIC|__GFP_COMP") !=
+		  NULL, "%s", a->message);
+	/* GFP_KERNEL on 4.19 is 0x6000c0 (__GFP_RECLAIM|__GFP_IO|__GFP_FS) */
+	enter(a, TUI_FIELD_GFP, "GFP_KERNEL");
+	cr_assert_eq(a->origin, TUI_REQ_TYPED);
+	cr_assert_eq(a->gfp, 0x6000c0);
+	cr_assert_str_eq(a->gfp_text, "GFP_KERNEL");
+	cr_assert_eq(tui_shown_verdict(a)->gfp, 0x6000c0);
+	enter(a, TUI_FIELD_ORDER, "11");
+	cr_assert_eq(a->req_order, 3, "orders stop at 10 on this kernel");
+	cr_assert(strstr(a->message, "an order is a number from 0 to 10") != NULL);
+	enter(a, TUI_FIELD_ORDER, "0");
+	cr_assert_eq(a->req_order, 0);
+	cr_assert_eq(tui_shown_verdict(a)->order, 0);
+	/* Enter on the heatmap requests the selected column */
+	act(a, TUI_ACT_ORDER, 5);
+	act(a, TUI_ACT_REQUEST_ORDER, 0);
+	cr_assert_eq(a->req_order, 5);
+	/* a typed request is kept when the frame changes */
+	act(a, TUI_ACT_SEEK_FIRST, 0);
+	cr_assert_eq(a->gfp, 0x6000c0);
+	/* no source here takes commands */
+	enter(a, TUI_FIELD_COMMAND, "alloc 3 GFP_KERNEL");
+	cr_assert(strstr(a->message, "command not taken") != NULL);
+	close_app(a);
+}
+
+Test(state, options_request_and_kernel)
+{
+	struct fs_tui_options o = options();
+	o.gfp = "GFP_NOWAIT";
+	o.order = 2;
+	o.kernel = "5.10";
+	struct tui_app *a = open_app(ANDROID, &o);
+	cr_assert_eq(a->origin, TUI_REQ_OPTION);
+	cr_assert_eq(a->req_order, 2);
+	cr_assert_str_eq(tui_shown_verdict(a)->profile->name, "5.10");
+	/* GFP_NOWAIT on 5.10 is __GFP_KSWAPD_RECLAIM, 0x800 */
+	cr_assert_eq(a->gfp, 0x800);
+	close_app(a);
+}
+
+Test(state, the_cursor_stays_on_the_heatmap)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_app(ANDROID, &o);
+	for (int i = 0; i < 30; i++)
+		act(a, TUI_ACT_ORDER, 1);
+	cr_assert_eq(a->order_sel, 10);
+	for (int i = 0; i < 30; i++)
+		act(a, TUI_ACT_ROW, 1);
+	/* six migratetype rows (UMRHCI) and the Total row below them */
+	cr_assert_eq(a->row, 6);
+	act(a, TUI_ACT_ROW, -100);
+	cr_assert_eq(a->row, 0);
+	act(a, TUI_ACT_VERDICT_SCROLL, -5);
+	cr_assert_eq(a->verdict_scroll, 0);
+	act(a, TUI_ACT_CELL_MODE, 0);
+	cr_assert_eq(a->cell_mode, TUI_CELL_PAGES);
+	act(a, TUI_ACT_CELL_MODE, 0);
+	act(a, TUI_ACT_CELL_MODE, 0);
+	cr_assert_eq(a->cell_mode, TUI_CELL_BLOCKS);
+	close_app(a);
+}
+
+Test(state, zones_without_pages_are_skipped)
+{
+	const char *paths[] = {
+		FS_FIXTURES "/samples/x86_64-6.18-vm-24g.buddyinfo",
+		FS_FIXTURES "/samples/x86_64-6.18-vm-24g.pagetypeinfo",
+		FS_FIXTURES "/samples/x86_64-6.18-vm-24g.zoneinfo",
+	};
+	struct fs_diags d = { 0 };
+	struct fs_source *src = fs_source_open_replay(paths, 3, &d);
+	cr_assert_not_null(src);
+	fs_diags_clear(&d);
+	struct fs_tui_options o = options();
+	struct tui_app *a = calloc(1, sizeof(*a));
+	tui_app_init(a, src, &o);
+	tui_first_frame(a);
+	/* DMA, DMA32, Normal, and the empty Movable and Device zoneinfo prints */
+	cr_assert_eq(a->shown->nr_zones, 5);
+	cr_assert_str_eq(a->shown->zones[a->zone].name, "Normal", "the verdict decided there");
+	act(a, TUI_ACT_ZONE, 1);
+	cr_assert_str_eq(a->shown->zones[a->zone].name, "DMA", "Movable and Device skipped");
+	act(a, TUI_ACT_ZONE, -1);
+	cr_assert_str_eq(a->shown->zones[a->zone].name, "Normal");
+	tui_app_free(a);
+	free(a);
+	fs_source_close(src);
+}
+
+Test(state, live_follows_the_newest_frame)
+{
+	struct fs_live_options lo;
+	memset(&lo, 0, sizeof(lo));
+	lo.proc_root = FS_FIXTURES "/live-this-machine";
+	lo.interval = 0.05;
+	struct fs_diags d = { 0 };
+	struct fs_source *src = fs_source_open_live(&lo, &d);
+	cr_assert_not_null(src);
+	fs_diags_clear(&d);
+	struct fs_tui_options o = options();
+	struct tui_app *a = calloc(1, sizeof(*a));
+	tui_app_init(a, src, &o);
+	cr_assert(!a->replay);
+	tui_first_frame(a);
+	cr_assert_eq(a->origin, TUI_REQ_DEFAULT);
+	cr_assert_eq(a->req_order, 3);
+	double until = tui_now() + 5;
+	while (fs_source_count(src) < 4 && tui_now() < until)
+		tui_take_new_frames(a);
+	cr_assert_geq(fs_source_count(src), 4);
+	cr_assert_eq(a->frame_index, fs_source_count(src) - 1);
+	cr_assert_geq(tui_trend_count(&a->trend), 3, "every frame feeds the trends");
+	cr_assert_leq(tui_loop_timeout(a, tui_now()), 50);
+	tui_app_free(a);
+	free(a);
+	fs_source_close(src);
+}
