@@ -128,8 +128,8 @@ Test(state, play_speed_and_pause)
 	cr_assert(strstr(a->message, "end of replay") != NULL);
 	for (int i = 0; i < 20; i++)
 		act(a, TUI_ACT_SPEED, 1);
-	cr_assert_float_eq(a->speed, 64, 1e-9);   /* bounded: x64 at most */
-	for (int i = 0; i < 40; i++)
+	cr_assert_float_eq(a->speed, 4096, 1e-9);   /* bounded: x4096 at most */
+	for (int i = 0; i < 60; i++)
 		act(a, TUI_ACT_SPEED, -1);
 	cr_assert_float_eq(a->speed, 1.0 / 16, 1e-9);
 	close_app(a);
@@ -282,6 +282,57 @@ Test(state, live_follows_the_newest_frame)
 	cr_assert_eq(a->frame_index, fs_source_count(src) - 1);
 	cr_assert_geq(tui_trend_count(&a->trend), 3, "every frame feeds the trends");
 	cr_assert_leq(tui_loop_timeout(a, tui_now()), 50);
+	tui_app_free(a);
+	free(a);
+	fs_source_close(src);
+}
+
+/* 1000 frames one second apart, as a 1 Hz capture has them. */
+static struct fs_source *one_hertz(size_t n)
+{
+	struct fs_frame_list frames = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		struct fs_frame *f = fs_frame_list_add(&frames);
+		f->index = i;
+		f->time = 1000.0 + (double)i;
+		f->snapshot = fs_snapshot_new();
+		struct fs_zone *z = fs_snapshot_zone(f->snapshot, 0, "Normal", 6, true);
+		z->order_blocks[0] = fs_count_exact(i);
+		f->snapshot->meta.time = f->time;
+		f->snapshot->meta.time_base = FS_TIME_EPOCH;
+	}
+	return fs_source_open_frames(&frames, "one-hertz");
+}
+
+Test(state, fast_play_skips_frames_at_the_recorded_pace)
+{
+	struct fs_source *src = one_hertz(1000);
+	cr_assert_not_null(src);
+	struct fs_tui_options o = options();
+	o.speed = 1024;
+	struct tui_app *a = calloc(1, sizeof(*a));
+	tui_app_init(a, src, &o);
+	tui_first_frame(a);
+	act(a, TUI_ACT_PLAY, 0);
+	double t = tui_now();
+	tui_replay_tick(a, t);
+	cr_assert_eq(a->frame_index, 1);
+	/* 1 s of recorded time per frame at x1024 is 1 ms: under the 50 ms a
+	 * step takes at least, so a step moves ceil(0.05 * 1024) = 52 frames,
+	 * 52 / 1024 s = 50.8 ms apart */
+	cr_assert_eq(a->play_step, 52);
+	cr_assert_float_eq(a->next_step_at - t, 52.0 / 1024, 1e-9);
+	tui_replay_tick(a, a->next_step_at);
+	cr_assert_eq(a->frame_index, 53);
+	/* at x1 each step is one frame, a second apart */
+	act(a, TUI_ACT_PLAY, 0);
+	a->speed = 1;
+	act(a, TUI_ACT_PLAY, 0);
+	t = tui_now();
+	tui_replay_tick(a, t);
+	cr_assert_eq(a->frame_index, 54);
+	cr_assert_eq(a->play_step, 1);
+	cr_assert_float_eq(a->next_step_at - t, 1.0, 1e-9);
 	tui_app_free(a);
 	free(a);
 	fs_source_close(src);

@@ -96,6 +96,7 @@ struct tui_app {
 	bool playing;
 	double speed;
 	double next_step_at;            /* monotonic seconds */
+	size_t play_step;               /* frames a step advances (fast pace) */
 
 	/* look */
 	struct fs_theme theme;

@@ -460,7 +460,7 @@ static const char *const help_lines[] = {
 	"",
 	"Replay:",
 	"  Space          play / pause                   , .          step back / forward",
-	"  [ ]            10 frames back / forward       < >          slower / faster",
+	"  [ ]            10 frames back / forward       < >          slower / faster (x1/16..x4096)",
 	"  n  p           next / previous failure        Home End     first / last frame",
 	"  :              go to frame number",
 	"",

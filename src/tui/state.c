@@ -447,21 +447,6 @@ void tui_open_event(struct tui_app *a)
 
 /* ---- replay ---- */
 
-static double frame_gap(struct tui_app *a, size_t from, size_t to)
-{
-	/* Frames of a capture are seconds apart; reports of a log are events.
-	 * Play at the recorded pace, clamped to [0.05 s, 2 s] per step. */
-	double gap = 1.0;
-	struct fs_frame f;
-	fs_frame_init(&f);
-	if (fs_source_read(a->src, to, &f) == 0 && isfinite(f.time) && isfinite(a->frame.time) &&
-	    from < to && f.time > a->frame.time)
-		gap = f.time - a->frame.time;
-	fs_frame_clear(&f);
-	gap /= a->speed;
-	return gap < 0.05 ? 0.05 : gap > 2.0 ? 2.0 : gap;
-}
-
 void tui_seek(struct tui_app *a, long long target)
 {
 	size_t count = fs_source_count(a->src), first = fs_source_first(a->src);
@@ -475,6 +460,16 @@ void tui_seek(struct tui_app *a, long long target)
 		tui_show_frame(a, (size_t)target);
 }
 
+/*
+ * Playing goes at the recorded pace times the speed: a capture's frames are
+ * seconds apart, a log's reports minutes or days. A step waits at most
+ * PLAY_MAX_WAIT_S (a log's quiet hours are not sat through); where the
+ * pace asks for more than one frame per PLAY_MIN_WAIT_S (a day of 1 Hz
+ * frames at x1024), a step skips frames instead of drawing each.
+ */
+#define PLAY_MIN_WAIT_S 0.05
+#define PLAY_MAX_WAIT_S 2.0
+
 void tui_replay_tick(struct tui_app *a, double now)
 {
 	if (!a->replay || !a->playing || now < a->next_step_at)
@@ -485,10 +480,22 @@ void tui_replay_tick(struct tui_app *a, double now)
 		tui_say(a, "end of replay: frame %zu of %zu", a->frame_index + 1, count);
 		return;
 	}
-	size_t next = a->frame_index + 1;
-	double gap = frame_gap(a, a->frame_index, next + 1 < count ? next + 1 : next);
-	tui_seek(a, (long long)next);
-	a->next_step_at = now + gap;
+	size_t step = a->play_step ? a->play_step : 1;
+	size_t from = a->frame_index;
+	double from_time = a->frame.time;
+	tui_seek(a, (long long)(from + step < count ? from + step : count - 1));
+	size_t moved = a->frame_index > from ? a->frame_index - from : 1;
+	/* the recorded time per frame, from the step just taken (1 s unknown) */
+	double per_frame = 1.0;
+	if (isfinite(from_time) && isfinite(a->frame.time) && a->frame.time > from_time)
+		per_frame = (a->frame.time - from_time) / (double)moved;
+	double per_frame_wait = per_frame / a->speed;
+	step = 1;
+	if (per_frame_wait < PLAY_MIN_WAIT_S)
+		step = (size_t)ceil(PLAY_MIN_WAIT_S / per_frame_wait);
+	double wait = per_frame_wait * (double)step;
+	a->play_step = step;
+	a->next_step_at = now + (wait > PLAY_MAX_WAIT_S ? PLAY_MAX_WAIT_S : wait);
 }
 
 static void jump_event(struct tui_app *a, int dir)
@@ -668,6 +675,7 @@ void tui_apply(struct tui_app *a, struct tui_action act)
 	case TUI_ACT_EVENT_JUMP: jump_event(a, act.arg); break;
 	case TUI_ACT_PLAY:
 		a->playing = !a->playing;
+		a->play_step = 1;
 		a->next_step_at = tui_now();
 		break;
 	case TUI_ACT_STEP:
@@ -676,7 +684,7 @@ void tui_apply(struct tui_app *a, struct tui_action act)
 		break;
 	case TUI_ACT_SPEED: {
 		double s = act.arg > 0 ? a->speed * 2 : a->speed / 2;
-		a->speed = s > 64 ? 64 : s < 1.0 / 16 ? 1.0 / 16 : s;
+		a->speed = s > 4096 ? 4096 : s < 1.0 / 16 ? 1.0 / 16 : s;
 		tui_say(a, "replay speed x%g", a->speed);
 		break;
 	}
