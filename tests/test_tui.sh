@@ -635,6 +635,15 @@ frames_grow() {
 check "live: the frame counter grows (-i 0.2)" live frames_grow
 quit_session live live
 
+# Where this machine's /proc cannot be read, bare fragscope opens the bundled
+# snapshot (a 6.18 VM: DMA, DMA32, Normal) and says why in the status bar.
+start noproc 250 30 FRAGSCOPE_PROC_ROOT="$tmp/no-proc" --
+see "no /proc: the bundled snapshot, and why" noproc \
+	"this machine's memory cannot be read \\(cannot read $tmp/no-proc/buddyinfo" \
+	'showing the bundled snapshot .*x86_64-6.18-vm-24g' '^ Node 0 DMA .* Node 0 Normal ' \
+	'^request GFP_KERNEL '
+quit_session noproc noproc
+
 # A failure the kernel logs while watching: the Android report's lines as
 # /dev/kmsg records ("prio,seq,usec,flags;message") through a FIFO. It shows
 # in the event list and the status bar, and the request follows it.

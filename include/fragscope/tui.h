@@ -24,6 +24,7 @@ struct fs_tui_options {
 	const char *kernel;              /* --kernel VER: profile for every verdict */
 	double speed;                    /* replay speed factor; <= 0: 1 */
 	bool paused;                     /* replay starts paused (default: playing) */
+	const char *note;                /* said in the status bar when the view opens */
 	/* For the benchmark: stop after this many frames drawn (0: never). */
 	size_t exit_after_frames;
 };

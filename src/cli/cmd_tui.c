@@ -21,6 +21,7 @@
 #include "fragscope/source.h"
 #include "fragscope/theme.h"
 #include "fragscope/tui.h"
+#include "fragscope/util.h"
 
 struct tui_cli {
 	struct fs_tui_options view;
@@ -232,18 +233,26 @@ static int run_view(struct fs_source *src, const struct tui_cli *c)
 	return rc == 0 ? FS_EXIT_OK : FS_EXIT_BAD_INPUT;
 }
 
-/* This machine's /proc cannot be read: replay the bundled snapshot. */
-static struct fs_source *open_bundled(const struct fs_diags *why)
+/* This machine's /proc cannot be read: replay the bundled snapshot, and
+ * say so where the user looks (the status bar). */
+static struct fs_source *open_bundled(const struct fs_diags *why, struct tui_cli *c)
 {
+	static char note[512];
 	const char *dir = cli_bundled_snapshot_dir();
 	if (!dir)
 		return NULL;
 	struct fs_diags d = { 0 };
 	struct fs_source *src = fs_source_open_replay(&dir, 1, &d);
 	fs_diags_clear(&d);
-	if (src)
-		cli_error("this machine's memory cannot be read (%s): showing the bundled "
-			  "snapshot %s", why->count ? why->items[0].message : "?", dir);
+	if (!src)
+		return NULL;
+	char reason[200];
+	fs_copy_str(reason, sizeof(reason), why->count ? why->items[0].message : "?");
+	int n = snprintf(note, sizeof(note), "this machine's memory cannot be read (%s): "
+			 "showing the bundled snapshot %s", reason, dir);
+	(void)n;   /* a long path is cut; the reason comes first */
+	c->view.note = note;
+	c->view.paused = true;
 	return src;
 }
 
@@ -267,6 +276,10 @@ int cmd_live(int argc, char **argv)
 		char *show_argv[] = { (char *)"show", NULL };
 		return cmd_show(1, show_argv);
 	}
+	/* The tests point "this machine" elsewhere, as they do for show. */
+	bool own_proc = !c.live.proc_root;
+	if (own_proc && getenv("FRAGSCOPE_PROC_ROOT") && *getenv("FRAGSCOPE_PROC_ROOT"))
+		c.live.proc_root = getenv("FRAGSCOPE_PROC_ROOT");
 	struct fs_diags d = { 0 };
 	struct fs_source *src;
 	if (c.exec) {
@@ -275,8 +288,8 @@ int cmd_live(int argc, char **argv)
 	} else {
 		src = fs_source_open_live(&c.live, &d);
 	}
-	if (!src && !c.exec && !c.live.record_path && !c.live.proc_root)
-		src = open_bundled(&d);
+	if (!src && !c.exec && !c.live.record_path && own_proc)
+		src = open_bundled(&d, &c);
 	if (!src) {
 		cli_print_diags(stderr, &d, "fragscope: ");
 		fs_diags_clear(&d);

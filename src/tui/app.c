@@ -30,6 +30,8 @@
 #include "draw.h"
 #include "fragscope/util.h"
 
+#define NOTE_S 30.0             /* how long the opening note stays */
+
 static volatile sig_atomic_t stop_signal;
 static bool screen_active;
 static SCREEN *screen;
@@ -394,10 +396,15 @@ int fs_tui_run(struct fs_source *src, const struct fs_tui_options *o, struct fs_
 		return -1;
 	}
 	tui_first_frame(a);
-	if (a->theme_note[0])
+	if (o->note) {
+		/* why this is not what was asked for (the bundled snapshot): long */
+		tui_say(a, "%s", o->note);
+		a->message_until = tui_now() + NOTE_S;
+	} else if (a->theme_note[0]) {
 		tui_say(a, "%s", a->theme_note);
-	else
+	} else {
 		tui_show_source_diags(a);
+	}
 	run_loop(a);
 	screen_done();
 	restore_signals();
