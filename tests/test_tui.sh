@@ -644,6 +644,21 @@ see "no /proc: the bundled snapshot, and why" noproc \
 	'^request GFP_KERNEL '
 quit_session noproc noproc
 
+# A bad file among good ones: the view opens on what is good, says what was
+# not in its status bar, lists it again on exit, and exits with 1 (as show).
+head -c 4096 /dev/urandom >"$tmp/garbage.bin"
+start badin 250 30 -- replay "$LOG" "$tmp/garbage.bin"
+see "a bad file among good: the view opens, the status bar names it" badin \
+	'^ Node 0 DMA32 ' "error: $tmp/garbage.bin: binary data, not text"
+keys badin q
+see "a bad file among good: exit 1" badin '^EXIT=1$'
+if grep -q "^fragscope: error: $tmp/garbage.bin: binary data" "$tmp/badin.err"; then
+	pass "a bad file among good: named again on stderr when the view ends"
+else
+	cp "$tmp/badin.err" "$tmp/err"; : >"$tmp/out"; status=1
+	fail "a bad file among good: named again on stderr when the view ends"
+fi
+
 # A failure the kernel logs while watching: the Android report's lines as
 # /dev/kmsg records ("prio,seq,usec,flags;message") through a FIFO. It shows
 # in the event list and the status bar, and the request follows it.

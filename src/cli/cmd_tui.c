@@ -217,10 +217,31 @@ static void init_cli(struct tui_cli *c, bool live)
 	c->live.interval = 1.0;
 }
 
+/* What the source found odd, on the terminal the view has given back (the
+ * view showed them one at a time in its status bar). */
+#define EXIT_DIAGS_MAX 20
+static bool print_source_diags(const struct fs_source *src)
+{
+	const struct fs_diags *all = fs_source_diags(src);
+	if (!all || all->count == 0)
+		return false;
+	bool errors = false;
+	for (size_t i = 0; i < all->count; i++)
+		errors |= all->items[i].severity == FS_SEV_ERROR;
+	struct fs_diags first = *all;
+	if (first.count > EXIT_DIAGS_MAX)
+		first.count = EXIT_DIAGS_MAX;
+	cli_print_diags(stderr, &first, "fragscope: ");
+	if (all->count > EXIT_DIAGS_MAX)
+		cli_error("... and %zu more", all->count - EXIT_DIAGS_MAX);
+	return errors;
+}
+
 static int run_view(struct fs_source *src, const struct tui_cli *c)
 {
 	struct fs_diags d = { 0 };
 	int rc = fs_tui_run(src, &c->view, &d);
+	bool input_errors = print_source_diags(src);
 	fs_source_close(src);   /* completes a recording */
 	cli_print_diags(stderr, &d, "fragscope: ");
 	fs_diags_clear(&d);
@@ -230,7 +251,10 @@ static int run_view(struct fs_source *src, const struct tui_cli *c)
 		signal(rc, SIG_DFL);
 		raise(rc);
 	}
-	return rc == 0 ? FS_EXIT_OK : FS_EXIT_BAD_INPUT;
+	if (rc != 0)
+		return FS_EXIT_BAD_INPUT;
+	/* as show does: the view was shown, but some input had errors */
+	return input_errors ? FS_EXIT_PARTIAL : FS_EXIT_OK;
 }
 
 /* This machine's /proc cannot be read: replay the bundled snapshot, and
@@ -314,9 +338,30 @@ int cmd_replay(int argc, char **argv)
 	struct fs_diags d = { 0 };
 	struct fs_source *src = fs_source_open_replay((const char *const *)argv + optind,
 						      (size_t)(argc - optind), &d);
+	if (!src) {
+		cli_print_diags(stderr, &d, "fragscope: ");
+		fs_diags_clear(&d);
+		return FS_EXIT_BAD_INPUT;
+	}
+	/* What could not be read is said in the view (the screen would hide
+	 * stderr) and again on it when the view ends. */
+	char note[640];
+	if (d.count) {
+		const struct fs_diag *g = &d.items[0];
+		char what[300];
+		fs_copy_str(what, sizeof(what), g->message);
+		char where[200];
+		fs_copy_str(where, sizeof(where), g->source);
+		char line[16] = "";
+		if (g->line)
+			snprintf(line, sizeof(line), ":%u", g->line);
+		int n = snprintf(note, sizeof(note), "%s%s: %s%s", where, line, what,
+				 d.count > 1 ? " (and more, listed on exit)" : "");
+		(void)n;   /* cut when long; where it is comes first */
+		c.view.note = note;
+	}
+	rc = run_view(src, &c);
 	cli_print_diags(stderr, &d, "fragscope: ");
 	fs_diags_clear(&d);
-	if (!src)
-		return FS_EXIT_BAD_INPUT;
-	return run_view(src, &c);
+	return rc;
 }

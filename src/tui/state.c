@@ -793,7 +793,8 @@ void tui_app_init(struct tui_app *a, struct fs_source *src, const struct fs_tui_
 	tui_keys_init(&a->keys, a->replay);
 	tui_trend_init(&a->trend);
 	a->speed = o->speed > 0 ? o->speed : 1.0;
-	a->playing = a->replay && !o->paused;
+	/* a single frame (a proc dump, a log of one report) has nothing to play */
+	a->playing = a->replay && !o->paused && fs_source_count(src) > 1;
 	a->req_order = 3;
 	a->pane = TUI_PANE_VERDICT;
 	if (o->kernel)
