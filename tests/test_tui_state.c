@@ -4,7 +4,12 @@
  * its verdict, the events and the replay position (src/tui/state.c).
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../src/tui/app.h"
 #include "fragscope/source.h"
@@ -336,4 +341,72 @@ Test(state, fast_play_skips_frames_at_the_recorded_pace)
 	tui_app_free(a);
 	free(a);
 	fs_source_close(src);
+}
+
+/* The Android report's lines as /dev/kmsg records into fd. */
+static void write_report_as_kmsg(int fd)
+{
+	FILE *in = fopen(ANDROID, "r");
+	cr_assert_not_null(in);
+	char line[4096], rec[4200];
+	unsigned seq = 1;
+	while (fgets(line, sizeof(line), in)) {
+		unsigned long sec, usec;
+		int used = 0;
+		if (sscanf(line, "[%lu.%lu]%n", &sec, &usec, &used) != 2)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		int n = snprintf(rec, sizeof(rec), "4,%u,%lu%06lu,-;%s\n", seq++, sec, usec,
+				 line + used + 1);
+		cr_assert_eq(write(fd, rec, (size_t)n), n);
+	}
+	fclose(in);
+}
+
+Test(state, a_live_failure_can_be_opened_after_its_frame_is_gone)
+{
+	char dir[] = "/tmp/fragscope-state-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char fifo[64];
+	snprintf(fifo, sizeof(fifo), "%s/kmsg", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	struct fs_live_options lo;
+	memset(&lo, 0, sizeof(lo));
+	lo.proc_root = FS_FIXTURES "/live-this-machine";
+	lo.kmsg_path = fifo;
+	lo.interval = 0.02;
+	lo.keep_frames = 4;
+	struct fs_source *src = fs_source_open_live(&lo, NULL);
+	cr_assert_not_null(src);
+	int w = open(fifo, O_WRONLY | O_NONBLOCK);
+	cr_assert_geq(w, 0);
+	write_report_as_kmsg(w);
+	close(w);
+	struct fs_tui_options o = options();
+	struct tui_app *a = calloc(1, sizeof(*a));
+	tui_app_init(a, src, &o);
+	tui_first_frame(a);
+	double until = tui_now() + 5;
+	while (a->nr_events == 0 && tui_now() < until)
+		tui_take_new_frames(a);
+	cr_assert_eq(a->nr_events, 1);
+	/* the request follows the failure as it arrives */
+	cr_assert_eq(a->origin, TUI_REQ_FAILURE);
+	cr_assert_eq(a->gfp, 0x484020);
+	size_t event_frame = a->events[0].frame;
+	while (fs_source_first(src) <= event_frame && tui_now() < until)
+		tui_take_new_frames(a);
+	cr_assert_gt(fs_source_first(src), event_frame, "the ring has let that frame go");
+	cr_assert_not_null(a->events[0].kept);
+	a->event_sel = 0;
+	act(a, TUI_ACT_EVENT_OPEN, 0);
+	cr_assert(a->event_open);
+	cr_assert_not_null(a->shown);
+	cr_assert_str_eq(a->shown->zones[a->zone].name, "DMA32", "the state printed with it");
+	cr_assert_eq(tui_shown_verdict(a)->outcome, FS_OUTCOME_SLOW);
+	tui_app_free(a);
+	free(a);
+	fs_source_close(src);
+	unlink(fifo);
+	rmdir(dir);
 }

@@ -215,6 +215,9 @@ static void init_cli(struct tui_cli *c, bool live)
 	c->view.nr_theme_dirs = sizeof(theme_dirs) / sizeof(theme_dirs[0]);
 	c->live.kmsg_path = "/dev/kmsg";
 	c->live.interval = 1.0;
+	/* The view keeps its own trend history and copies of the failures it
+	 * lists: a few frames are enough (each is some 50 KiB of a big machine). */
+	c->live.keep_frames = 8;
 }
 
 /* What the source found odd, on the terminal the view has given back (the

@@ -35,7 +35,14 @@ struct tui_event {
 	uint64_t mode;
 	char mode_names[96];
 	char release[64];
+	/* Live and child sources keep few frames: the newest events keep a
+	 * copy of their report (and the state printed with it) so that they
+	 * can still be opened. NULL for a replay, which can read any frame. */
+	struct fs_report *kept;
 };
+
+#define TUI_LIVE_EVENTS_MAX 10000     /* events listed while watching */
+#define TUI_LIVE_REPORTS_KEPT 64      /* ... of which the newest keep their report */
 
 enum tui_request_origin {
 	TUI_REQ_DEFAULT,                /* GFP_KERNEL order 3 */

@@ -253,6 +253,32 @@ static void apply_options_request(struct tui_app *a)
 
 /* ---- events ---- */
 
+static void free_kept(struct tui_event *e)
+{
+	if (!e->kept)
+		return;
+	fs_report_clear(e->kept);
+	free(e->kept);
+	e->kept = NULL;
+}
+
+/* Watching for a day must not grow without bound: the oldest events go,
+ * and only the newest keep their report. */
+static void bound_live_events(struct tui_app *a)
+{
+	if (a->nr_events >= TUI_LIVE_EVENTS_MAX) {
+		free_kept(&a->events[0]);
+		memmove(&a->events[0], &a->events[1], (a->nr_events - 1) * sizeof(*a->events));
+		a->nr_events--;
+		if (a->event_sel > 0)
+			a->event_sel--;
+	}
+	size_t kept = 0;
+	for (size_t i = a->nr_events; i > 0; i--)
+		if (a->events[i - 1].kept && ++kept > TUI_LIVE_REPORTS_KEPT)
+			free_kept(&a->events[i - 1]);
+}
+
 static void add_event(struct tui_app *a, size_t frame, size_t index, const struct fs_report *r)
 {
 	/* Frames arrive in order, but a replay's scan and the frames shown
@@ -264,6 +290,8 @@ static void add_event(struct tui_app *a, size_t frame, size_t index, const struc
 		if (e->frame == frame && e->index == index)
 			return;
 	}
+	if (!a->replay)
+		bound_live_events(a);
 	if (a->nr_events == a->events_cap) {
 		size_t cap = a->events_cap ? a->events_cap * 2 : 64;
 		struct tui_event *n = realloc(a->events, cap * sizeof(*n));
@@ -290,6 +318,10 @@ static void add_event(struct tui_app *a, size_t frame, size_t index, const struc
 	e->mode = r->mode;
 	fs_copy_str(e->mode_names, sizeof(e->mode_names), r->mode_names);
 	fs_copy_str(e->release, sizeof(e->release), r->kernel_release);
+	if (!a->replay) {
+		e->kept = fs_xcalloc(1, sizeof(*e->kept));
+		fs_report_copy(e->kept, r);
+	}
 	a->nr_events++;
 }
 
@@ -410,14 +442,21 @@ void tui_open_event(struct tui_app *a)
 	if (a->nr_events == 0)
 		return;
 	const struct tui_event *e = &a->events[a->event_sel];
-	if (e->frame != a->frame_index || !a->have_frame)
-		tui_show_frame(a, e->frame);
-	if (e->frame != a->frame_index || e->index >= a->frame.events.count) {
-		tui_say(a, "event %zu is no longer readable (frame %zu)", a->event_sel + 1, e->frame);
-		return;
+	if (e->kept) {
+		tui_close_event(a);
+		fs_report_copy(&a->open_report, e->kept);
+	} else {
+		if (e->frame != a->frame_index || !a->have_frame)
+			tui_show_frame(a, e->frame);
+		if (e->frame != a->frame_index || e->index >= a->frame.events.count) {
+			tui_say(a, "failure %zu is no longer kept (only the newest %d are while "
+				"watching; --record keeps them all)", a->event_sel + 1,
+				TUI_LIVE_REPORTS_KEPT);
+			return;
+		}
+		tui_close_event(a);
+		fs_report_copy(&a->open_report, &a->frame.events.items[e->index]);
 	}
-	tui_close_event(a);
-	fs_report_copy(&a->open_report, &a->frame.events.items[e->index]);
 	/* A kernel log's loader moved the printed state into the frame (as
 	 * fragscope explain does, lend it back); a capture's report keeps its own. */
 	if (!a->open_report.snapshot && a->frame.snapshot)
@@ -809,6 +848,8 @@ void tui_app_free(struct tui_app *a)
 	fs_verdict_clear(&a->verdict);
 	fs_explanation_clear(&a->explanation);
 	tui_trend_free(&a->trend);
+	for (size_t i = 0; i < a->nr_events; i++)
+		free_kept(&a->events[i]);
 	free(a->events);
 	free(a->names);
 }
