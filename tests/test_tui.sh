@@ -365,14 +365,14 @@ quit_session bi "buddyinfo only"
 
 # ==== 3. help
 keys vm '?'
-see "help: ? shows it" vm ' help ' 'q or F10 quit' 'Tab, z / Z +next / previous zone' \
-	'Space +play / pause'
+see "help: ? shows it" vm ' help ' 'q, F10 quit' 'Tab z / Z +next / previous zone' \
+	'Space play / pause'
 keys vm x
-unsee "help: any key closes it" vm 'q or F10 quit'
+unsee "help: any key closes it" vm 'q, F10 quit'
 keys vm F1
-see "help: F1 shows it" vm 'q or F10 quit'
+see "help: F1 shows it" vm 'q, F10 quit'
 keys vm Space
-unsee "help: Space closes it" vm 'q or F10 quit'
+unsee "help: Space closes it" vm 'q, F10 quit'
 
 # ==== 9. mouse (SGR 1006: xterm-256color's kmous is \E[<)
 shot vm

@@ -442,37 +442,30 @@ void tui_draw_timeline(const struct tui_app *a)
 /* ---- help ---- */
 
 static const char *const help_lines[] = {
-	"fragscope - physical-memory fragmentation as the page allocator sees it",
+	"fragscope: memory fragmentation as the page allocator sees it   q, F10 quit",
+	"Cells: free blocks per migratetype x order (m: pages, share), log colours;",
+	"  . zero  + non-empty, count not printed  - known empty  ? not known",
+	"The request: lower orders dimmed, [ ] lists it may take from, > < (triangles",
+	"  in UTF-8) the block it would get, x lists it may not use (CMA, HighAtomic",
+	"  without the rights, Isolate); row labels carry the same marks.",
 	"",
-	"Heatmap: rows are migratetypes, columns orders; each cell the free blocks of that",
-	"list (m: free pages, share of the zone's free memory), coloured on a log scale.",
-	"With a request: orders below it dimmed, [ ] the lists it may take from, > < (or",
-	"triangles) the block it would get, x the lists it may not use (CMA for unmovable,",
-	"HighAtomic without the rights, Isolate). Row labels carry the same marks.",
-	"Cell text: . zero  + non-empty (count not printed)  - known empty  ? unknown",
+	"arrows hjkl  the cell cursor          Tab z / Z  next / previous zone",
+	"g /          type a gfp mask (Tab completes, hex works)    o  type an order",
+	"Enter        request the cell's order m          blocks / pages / share",
+	"v e t        verdict / events / trends (e: the list; Enter opens, Esc back)",
+	"PgUp PgDn    scroll the verdict       !          a command for the engine",
 	"",
-	"  arrows, hjkl   move the cell cursor           Tab, z / Z   next / previous zone",
-	"  g or /         type a gfp mask (Tab completes names, hex is fine)",
-	"  o              type an order                  Enter        request the cell's order",
-	"  m              blocks / pages / share         PgUp PgDn    scroll the verdict",
-	"  v  e  t        verdict / events / trends pane (e focuses the event list)",
-	"  in events: jk move, Enter open the failure's printed state and verdict, Esc back",
+	"Replay:  Space play / pause   , .  step   [ ]  10 frames   < >  speed",
+	"         n p  next / previous failure   Home End  first / last   :  frame N",
+	"         (the recorded pace x1/16 to x4096; fast speeds skip frames)",
 	"",
-	"Replay:",
-	"  Space          play / pause                   , .          step back / forward",
-	"  [ ]            10 frames back / forward       < >          slower / faster",
-	"                 (the recorded pace x1/16 to x4096; fast speeds skip frames)",
-	"  n  p           next / previous failure        Home End     first / last frame",
-	"  :              go to frame number",
-	"",
-	"  Ctrl-L redraw   ? or F1 this help   q or F10 quit     mouse: click cells, tabs,",
-	"  events and the timeline",
+	"Ctrl-L redraw   ? F1 this help   mouse: cells, tabs, events, the timeline",
 };
 
 void tui_draw_help(const struct tui_app *a)
 {
 	int n = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
-	int w = 84 < a->cols ? 84 : a->cols;
+	int w = 80 < a->cols ? 80 : a->cols;
 	int h = n + 2 < a->rows - 1 ? n + 2 : a->rows - 1;
 	struct tui_rect r = { (a->rows - 1 - h) / 2, (a->cols - w) / 2, h, w };
 	tui_clear_rect(&r, tui_attr(a, FS_ROLE_NORMAL));

@@ -307,19 +307,19 @@ static void draw_free_series(const struct tui_app *a, int y, int x, int w, int z
 	double v[TUI_TREND_POINTS];
 	size_t n = tui_trend_free_pages(&a->trend, zone, v, TUI_TREND_POINTS);
 	size_t first = n > (size_t)w ? n - (size_t)w : 0;
-	double max = 0;
-	for (size_t i = first; i < n; i++)
-		max = v[i] > max ? v[i] : max;
+	/* One sparkline scaled as the others are, then each glyph coloured by
+	 * where the zone stood: below min the allocator reclaims itself, below
+	 * low kswapd is awake. */
+	char line[TUI_TREND_POINTS * 4 + 1];
+	tui_sparkline(v + first, n - first, 0, a->utf8, line, sizeof(line));
+	size_t glyph = a->utf8 ? 3 : 1, total = tui_trend_count(&a->trend);
 	for (size_t i = first; i < n; i++) {
-		const struct tui_trend_point *p = tui_trend_at(&a->trend,
-							       tui_trend_count(&a->trend) - n + i);
-		const struct tui_trend_zone *z = &p->zone[zone];
-		/* below min: the allocator is in reclaim; below low: kswapd */
+		const struct tui_trend_zone *z = &tui_trend_at(&a->trend, total - n + i)->zone[zone];
 		enum fs_theme_role role = z->free_pages <= z->wmark_min ? FS_ROLE_FAIL
 				       : z->free_pages <= z->wmark_low ? FS_ROLE_DEPENDS : FS_ROLE_SPARK;
-		char glyph[8];
-		tui_sparkline(&v[i], 1, max, a->utf8, glyph, sizeof(glyph));
-		tui_put(a, y, x + (int)(i - first), 1, tui_attr(a, role), glyph);
+		char one[8];
+		snprintf(one, sizeof(one), "%.*s", (int)glyph, line + (i - first) * glyph);
+		tui_put(a, y, x + (int)(i - first), 1, tui_attr(a, role), one);
 	}
 }
 
