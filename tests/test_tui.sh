@@ -292,6 +292,9 @@ see "events 80x24: Enter opens the failure's printed state" ev \
 	"^$rule verdict on the failure's printed state"
 keys ev Escape
 see "events 80x24: Esc goes back to the request" ev '^request GFP_ATOMIC\|__GFP_COMP'
+keys ev '?'
+see "help at 80x24: every line, the first and the last" ev 'q, F10 quit' 'Ctrl-L redraw'
+keys ev x
 quit_session ev "events 80x24"
 
 # ==== 2. the VM's proc dumps
