@@ -410,3 +410,55 @@ Test(state, a_live_failure_can_be_opened_after_its_frame_is_gone)
 	unlink(fifo);
 	rmdir(dir);
 }
+
+/* A recording of the live fixture: n frames into path. */
+static void record_fixture(const char *path, size_t n)
+{
+	struct fs_live_options lo;
+	memset(&lo, 0, sizeof(lo));
+	lo.proc_root = FS_FIXTURES "/live-this-machine";
+	lo.interval = 0.01;
+	lo.record_path = path;
+	lo.record_force = true;
+	struct fs_source *src = fs_source_open_live(&lo, NULL);
+	cr_assert_not_null(src);
+	double until = tui_now() + 5;
+	while (fs_source_count(src) < n && tui_now() < until)
+		fs_source_poll(src);
+	cr_assert_geq(fs_source_count(src), n);
+	fs_source_close(src);
+}
+
+Test(state, a_stream_that_ends_becomes_a_recording_to_move_through)
+{
+	char dir[] = "/tmp/fragscope-state-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char path[64], cmd[128];
+	snprintf(path, sizeof(path), "%s/rec.yaml", dir);
+	record_fixture(path, 3);
+	snprintf(cmd, sizeof(cmd), "cat %s", path);
+	char *argv[] = { (char *)"/bin/sh", (char *)"-c", cmd, NULL };
+	struct fs_source *src = fs_source_open_child(argv, NULL);
+	cr_assert_not_null(src);
+	struct fs_tui_options o = options();
+	struct tui_app *a = calloc(1, sizeof(*a));
+	tui_app_init(a, src, &o);
+	cr_assert(!a->replay, "a stream is followed while it lasts");
+	tui_first_frame(a);
+	double until = tui_now() + 5;
+	while (!a->replay && tui_now() < until)
+		tui_take_new_frames(a);
+	cr_assert(a->replay);
+	cr_assert(a->keys.replay, "the replay keys work from now on");
+	size_t count = fs_source_count(src);
+	cr_assert_geq(count, 3);
+	cr_assert_eq(a->frame_index, count - 1, "it followed the stream to its end");
+	cr_assert(strstr(a->message, "the source ended after") != NULL, "%s", a->message);
+	act(a, TUI_ACT_SEEK_FIRST, 0);
+	cr_assert_eq(a->frame_index, 0);
+	tui_app_free(a);
+	free(a);
+	fs_source_close(src);
+	unlink(path);
+	rmdir(dir);
+}

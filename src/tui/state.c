@@ -742,34 +742,52 @@ void tui_apply(struct tui_app *a, struct tui_action act)
 }
 
 /* Returns the number of new frames. */
+/* A stream that ended (the child exited) becomes a recording to move
+ * through; its events are all in the list already. */
+static void stream_ended(struct tui_app *a)
+{
+	a->replay = a->keys.replay = true;
+	a->scan_done = true;
+	a->playing = false;
+	tui_say(a, "the source ended after %zu frames: Space, n, p, Home move through them",
+		fs_source_count(a->src));
+}
+
+/* Live and child sources: the events of every new frame go to the list
+ * and the frames to the trends; the screen follows the newest frame
+ * (unless a failure is open on it). */
+static void follow_stream(struct tui_app *a, int n)
+{
+	size_t count = fs_source_count(a->src), first = fs_source_first(a->src);
+	size_t from = count > (size_t)n ? count - (size_t)n : 0;
+	size_t before = a->nr_events;
+	size_t last_read = a->event_open ? count : count - 1;   /* show_frame reads the last */
+	for (size_t i = from < first ? first : from; i < last_read; i++) {
+		struct fs_frame f;
+		fs_frame_init(&f);
+		if (fs_source_read(a->src, i, &f) == 0) {
+			add_frame_events(a, i, &f);
+			if (f.snapshot)
+				tui_trend_add(&a->trend, i, f.time, f.snapshot);
+		}
+		fs_frame_clear(&f);
+	}
+	if (!a->event_open)
+		tui_show_frame(a, count - 1);
+	if (a->nr_events > before)
+		tui_say(a, "page allocation failure: %s order %d", a->events[a->nr_events - 1].comm,
+			a->events[a->nr_events - 1].order);
+}
+
 int tui_take_new_frames(struct tui_app *a)
 {
 	int n = fs_source_poll(a->src);
 	tui_show_source_diags(a);
-	if (n <= 0)
-		return n;
-	size_t count = fs_source_count(a->src);
-	if (!a->replay) {
-		/* Live and child sources: every frame's events go to the list; the
-		 * screen follows the newest frame. */
-		size_t first = fs_source_first(a->src);
-		size_t from = count > (size_t)n ? count - (size_t)n : 0;
-		for (size_t i = from < first ? first : from; i + 1 < count; i++) {
-			struct fs_frame f;
-			fs_frame_init(&f);
-			if (fs_source_read(a->src, i, &f) == 0) {
-				add_frame_events(a, i, &f);
-				if (f.snapshot)
-					tui_trend_add(&a->trend, i, f.time, f.snapshot);
-			}
-			fs_frame_clear(&f);
-		}
-		size_t before = a->nr_events;
-		if (!a->event_open)
-			tui_show_frame(a, count - 1);
-		if (a->nr_events > before)
-			tui_say(a, "page allocation failure: %s order %d",
-			    a->events[a->nr_events - 1].comm, a->events[a->nr_events - 1].order);
+	if (n > 0 && !a->replay)
+		follow_stream(a, n);
+	if (!a->replay && fs_source_ended(a->src)) {
+		stream_ended(a);
+		return n > 0 ? n : 1;   /* the screen changes: redraw */
 	}
 	return n;
 }
@@ -825,7 +843,10 @@ void tui_app_init(struct tui_app *a, struct fs_source *src, const struct fs_tui_
 	memset(a, 0, sizeof(*a));
 	a->src = src;
 	a->opt = o;
-	a->replay = fs_source_kind(src) == FS_SOURCE_REPLAY;
+	/* Not which kind of source, but what it does: one whose frames are all
+	 * there is moved through (play, seek); one that still yields frames is
+	 * followed to its newest. */
+	a->replay = fs_source_ended(src);
 	fs_frame_init(&a->frame);
 	fs_verdict_init(&a->verdict);
 	fs_explanation_init(&a->explanation);
