@@ -63,6 +63,7 @@ Test(layout, eighty_by_twentyfour_shows_what_matters)
 	cr_assert_eq(l.label_width, 13);
 	cr_assert_eq(l.cell_width, 6);
 	cr_assert_eq(l.orders_shown, 11);
+	cr_assert_eq(l.pageblock_width, 0);   /* 80 - 79 = 1 column to spare */
 	cr_assert_eq(l.status.y, 23);
 	cr_assert_eq(l.timeline.y, 22);
 	cr_assert_eq(l.tabs.y, 0);
@@ -85,10 +86,12 @@ Test(layout, wide_terminal_puts_panels_beside)
 	struct tui_layout l = layout_for(200, 60, 6, 11, true);
 	cr_assert(l.wide);
 	cr_assert_eq(l.cell_width, 8);
-	/* heatmap 13 + 88 = 101 columns, side panel from 102 */
-	cr_assert_eq(l.heatmap.w, 101);
-	cr_assert_eq(l.pane[TUI_PANE_VERDICT].x, 102);
-	cr_assert_eq(l.pane[TUI_PANE_VERDICT].w, 98);
+	/* heatmap 13 + 88 = 101 columns and the pageblocks column (10), since
+	 * 200 - 101 - 1 - 44 = 54 columns are to spare; side panel from 112 */
+	cr_assert_eq(l.pageblock_width, 10);
+	cr_assert_eq(l.heatmap.w, 111);
+	cr_assert_eq(l.pane[TUI_PANE_VERDICT].x, 112);
+	cr_assert_eq(l.pane[TUI_PANE_VERDICT].w, 88);
 	cr_assert(l.pane[TUI_PANE_EVENTS].h >= 4);
 	cr_assert(l.pane[TUI_PANE_TRENDS].h > 0);
 	cr_assert_eq(l.pane[TUI_PANE_TRENDS].x, 0);

@@ -174,6 +174,11 @@ line() { sed -n "$1p" "$tmp/screen"; }
 # cells LABEL: the numbers and dots of the heatmap row LABEL, blank-separated
 # (the marks around the cells dropped).
 cells() {
+	row_fields "$1" | cut -d' ' -f1-11
+}
+# row_fields LABEL: every number of the row, the pageblocks column (12th,
+# where the terminal is wide enough) included.
+row_fields() {
 	LC_ALL=C grep -E -m 1 "^[^A-Za-z]*$1 " "$tmp/screen" | LC_ALL=C sed "s/^[^A-Za-z]*$1//" |
 		LC_ALL=C tr -c '0-9.\n' ' ' | tr -s ' ' | sed 's/^ //; s/ $//'
 }
@@ -309,6 +314,21 @@ for t in Unmovable Movable Reclaimable; do
 	check "vm: Normal $t row = pagetypeinfo ($(ptype Normal $t))" vm row_is $t "$(ptype Normal $t)"
 done
 check "vm: Normal Total row = buddyinfo ($(buddy Normal))" vm row_is Total "$(buddy Normal)"
+# The pageblocks column: pagetypeinfo's "Number of blocks type" line for Normal
+# (columns Unmovable Movable Reclaimable HighAtomic Isolate), its sum for Total.
+blocks_line=$(awk '/^Number of blocks type/ { on = 1; next } on && /zone +Normal/ {
+	for (i = 5; i <= NF; i++) printf "%s ", $i; exit }' "$VM.pagetypeinfo")
+pageblocks_col() {
+	set -- $blocks_line
+	sum=0
+	for v; do sum=$((sum + v)); done
+	for want in "Unmovable $1" "Movable $2" "Reclaimable $3" "Total $sum"; do
+		label=${want% *} n=${want#* }
+		got=$(row_fields "$label" | cut -d' ' -f12)
+		[ "$got" = "$n" ] || { why="$label pageblocks \"$got\", want $n"; return 1; }
+	done
+}
+check "vm: the pageblocks column = pagetypeinfo's Number of blocks ($blocks_line)" vm pageblocks_col
 # GFP_KERNEL order 3 on Normal: Unmovable + Movable + Reclaimable blocks of order >= 3
 see "vm: default request, its verdict" vm '^request GFP_KERNEL \(0x[0-9a-f]+\) order 3  succeeds' \
 	"^margin .*; $(usable_ge Normal 3) usable free blocks of order >= 3"
@@ -617,7 +637,8 @@ start monovm 120 40 -- replay --paused --mono "$@"
 mono_cells() {
 	tot=$(LC_ALL=C grep -E -m 1 '^ Total ' "$tmp/screen" | sed 's/^ Total//')
 	want=$(buddy Normal | tr -d .)
-	got=$(printf '%s' "$tot" | LC_ALL=C tr -c '0-9 \n' ' ' | tr -s ' ' | sed 's/^ //; s/ $//')
+	got=$(printf '%s' "$tot" | LC_ALL=C tr -c '0-9 \n' ' ' | tr -s ' ' | sed 's/^ //; s/ $//' |
+		cut -d' ' -f1-11)
 	[ "$got" = "$want" ] || { why="Total numbers \"$got\", want \"$want\""; return 1; }
 	n=$(printf '%s\n' "$tot" | grep -o '[^ 0-9] *[0-9][0-9]*' | wc -l | tr -d ' ')
 	[ "$n" -eq 11 ] || { why="$n of 11 Total cells carry a heat character"; return 1; }

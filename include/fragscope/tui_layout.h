@@ -40,6 +40,7 @@ struct tui_layout {
 	int label_width;        /* heatmap: the migratetype label column */
 	int cell_width;         /* heatmap: one order column */
 	int orders_shown;       /* columns that fit (all, unless the terminal is narrow) */
+	int pageblock_width;    /* the pageblocks-per-type column after the orders; 0: none */
 };
 
 /* Heatmap cell width for a given width: widest of 8..5 that fits all

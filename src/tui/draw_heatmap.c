@@ -126,6 +126,35 @@ static void draw_column_header(const struct tui_app *a, int y, int nr_orders)
 	}
 }
 
+/* The pageblocks column: "Number of blocks type" of pagetypeinfo. */
+static void draw_pageblocks(const struct tui_app *a, int y, const struct fs_zone *z, int row,
+			    const enum fs_mt *rows, int nr_rows)
+{
+	const struct tui_layout *l = &a->layout;
+	int w = l->pageblock_width;
+	if (w == 0)
+		return;
+	int x = l->heatmap.x + l->label_width + l->orders_shown * l->cell_width;
+	char text[24];
+	if (row < 0) {
+		snprintf(text, sizeof(text), "%*s", w, "pageblks");
+		tui_put(a, y, x, w, tui_attr(a, FS_ROLE_LABEL), text);
+		return;
+	}
+	if (!(z->known & FS_ZK_PAGEBLOCKS)) {
+		snprintf(text, sizeof(text), "%*s", w, "?");
+	} else if (row < nr_rows) {
+		snprintf(text, sizeof(text), "%*llu", w, (unsigned long long)z->pageblocks[rows[row]]);
+	} else {
+		unsigned long long sum = 0;
+		for (int mt = 0; mt < FS_MT_COUNT; mt++)
+			sum += z->pageblocks[mt];
+		snprintf(text, sizeof(text), "%*llu", w, sum);
+	}
+	tui_put(a, y, x, w, row < nr_rows ? tui_mt_attr(a, rows[row]) : tui_attr(a, FS_ROLE_LABEL),
+		text);
+}
+
 static void draw_row_label(const struct tui_app *a, int y, enum fs_mt mt, bool selected)
 {
 	const struct tui_layout *l = &a->layout;
@@ -163,9 +192,11 @@ void tui_draw_heatmap(const struct tui_app *a)
 	compute_scale(a, z, rows, nr_rows, nr_orders, &s);
 	bool cursor = a->keys.mode != TUI_MODE_EVENTS;
 	int y = l->heatmap.y;
+	draw_pageblocks(a, y, z, -1, rows, nr_rows);
 	draw_column_header(a, y++, nr_orders);
 	for (int r = 0; r < nr_rows && y < l->heatmap.y + l->heatmap.h; r++, y++) {
 		draw_row_label(a, y, rows[r], cursor && r == a->row);
+		draw_pageblocks(a, y, z, r, rows, nr_rows);
 		for (int o = 0; o < l->orders_shown; o++) {
 			enum tui_cell_mark m = tui_overlay_mark(&a->overlay, rows[r], o);
 			draw_cell(a, y, l->heatmap.x + l->label_width + o * l->cell_width,
@@ -175,6 +206,7 @@ void tui_draw_heatmap(const struct tui_app *a)
 	}
 	if (y >= l->heatmap.y + l->heatmap.h)
 		return;
+	draw_pageblocks(a, y, z, nr_rows, rows, nr_rows);
 	/* Without per-type rows (buddyinfo only: pagetypeinfo needs root) the
 	 * totals are all there is; the notes say why. */
 	tui_put(a, y, l->heatmap.x + 1, l->label_width - 2,

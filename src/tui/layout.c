@@ -10,6 +10,7 @@
 #define CELL_WIDTH_MAX 8
 #define CELL_WIDTH_MIN 5        /* marker, heat char, 2 digits, marker */
 #define SIDE_MIN 44             /* columns a side panel needs to be worth it */
+#define PAGEBLOCK_COL 10        /* " pageblks" and counts up to 9 digits */
 #define TINY_COLS 40
 #define TINY_ROWS 10
 
@@ -45,7 +46,7 @@ static void heatmap_columns(int avail, int nr_orders, struct tui_layout *out)
 
 static int heatmap_width(const struct tui_layout *l)
 {
-	return l->label_width + l->orders_shown * l->cell_width;
+	return l->label_width + l->orders_shown * l->cell_width + l->pageblock_width;
 }
 
 /* The rows under the heatmap (narrow) hold the request line, then either
@@ -113,6 +114,12 @@ void tui_layout_compute(const struct tui_layout_input *in, struct tui_layout *ou
 		if (!out->wide)
 			heatmap_columns(cols, in->nr_orders, out);
 	}
+
+	/* Pageblocks per migratetype beside the free lists, where there is room
+	 * to spare (pollution of movable pageblocks shows there first). */
+	int room = cols - heatmap_width(out) - (out->wide ? 1 + SIDE_MIN : 0);
+	if (!out->tiny && out->orders_shown == in->nr_orders && room >= PAGEBLOCK_COL)
+		out->pageblock_width = PAGEBLOCK_COL;
 
 	int top = 0;
 	if (bottom > top)
