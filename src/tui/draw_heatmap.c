@@ -132,7 +132,8 @@ static void draw_pageblocks(const struct tui_app *a, int y, const struct fs_zone
 {
 	const struct tui_layout *l = &a->layout;
 	int w = l->pageblock_width;
-	if (w == 0)
+	/* a warn_alloc report does not print them: no column of question marks */
+	if (w == 0 || !(z->known & FS_ZK_PAGEBLOCKS))
 		return;
 	int x = l->heatmap.x + l->label_width + l->orders_shown * l->cell_width;
 	char text[24];
@@ -141,9 +142,7 @@ static void draw_pageblocks(const struct tui_app *a, int y, const struct fs_zone
 		tui_put(a, y, x, w, tui_attr(a, FS_ROLE_LABEL), text);
 		return;
 	}
-	if (!(z->known & FS_ZK_PAGEBLOCKS)) {
-		snprintf(text, sizeof(text), "%*s", w, "?");
-	} else if (row < nr_rows) {
+	if (row < nr_rows) {
 		snprintf(text, sizeof(text), "%*llu", w, (unsigned long long)z->pageblocks[rows[row]]);
 	} else {
 		unsigned long long sum = 0;
