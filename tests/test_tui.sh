@@ -659,6 +659,28 @@ frames_grow() {
 check "live: the frame counter grows (-i 0.2)" live frames_grow
 quit_session live live
 
+# --record: the status bar says so, and after q the file is a capture of
+# every frame seen (header + frames, each document ended by "...").
+start rec 250 30 -- live --proc-root "$LIVE" --kmsg none -i 0.2 --record "$tmp/rec.yaml"
+see "live --record: the status bar marks it" rec 'rec rec\.yaml +live:.* frame [0-9]+ '
+f1=$(sed -n 's/^.* live:[^ ]* *frame \([0-9]*\) .*/\1/p' "$tmp/screen")
+rec_frames_grow() {
+	f2=$(sed -n 's/^.* live:[^ ]* *frame \([0-9]*\) .*/\1/p' "$tmp/screen")
+	[ -n "$f2" ] && [ "$f2" -ge $((f1 + 3)) ] || { why="frame ${f2:-?}, was $f1"; return 1; }
+}
+check "live --record: frames go by" rec rec_frames_grow
+keys rec q
+see "live --record: q quits" rec '^EXIT=0$'
+recorded() {
+	docs=$(grep -c '^\.\.\.$' "$tmp/rec.yaml")
+	head -n 2 "$tmp/rec.yaml" | grep -q '^fragscope-capture: 1$' ||
+		{ why="no capture header"; return 1; }
+	[ "$docs" -ge 5 ] || { why="$docs documents (header + frames), want at least 5"; return 1; }
+	"$FS" show --all "$tmp/rec.yaml" >"$tmp/out" 2>"$tmp/err" ||
+		{ why="fragscope show cannot read it back"; return 1; }
+}
+check "live --record: the recording reads back, header and every frame" rec recorded
+
 # Where this machine's /proc cannot be read, bare fragscope opens the bundled
 # snapshot (a 6.18 VM: DMA, DMA32, Normal) and says why in the status bar.
 start noproc 250 30 FRAGSCOPE_PROC_ROOT="$tmp/no-proc" --

@@ -25,6 +25,7 @@ struct fs_tui_options {
 	double speed;                    /* replay speed factor; <= 0: 1 */
 	bool paused;                     /* replay starts paused (default: playing) */
 	const char *note;                /* said in the status bar when the view opens */
+	const char *recording;           /* the capture being written, for the status bar */
 	/* For the benchmark: stop after this many frames drawn (0: never). */
 	size_t exit_after_frames;
 };

@@ -156,7 +156,10 @@ static int take_option(struct tui_cli *c, int opt, const char *cmd, const char *
 		}
 		c->live.interval = d;
 		return 0;
-	case OPT_RECORD: c->live.record_path = arg; return 0;
+	case OPT_RECORD:
+		c->live.record_path = arg;
+		c->view.recording = arg;
+		return 0;
 	case OPT_FORCE: c->live.record_force = true; return 0;
 	case OPT_PROC_ROOT: c->live.proc_root = arg; return 0;
 	case OPT_KMSG: c->live.kmsg_path = strcmp(arg, "none") == 0 ? NULL : arg; return 0;

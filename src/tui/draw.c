@@ -336,11 +336,21 @@ void tui_draw_zone_header(const struct tui_app *a)
 		snprintf(free_n, sizeof(free_n), "%" PRIu64, z->free_pages);
 	else
 		free_s[0] = '\0';   /* buddyinfo alone does not print NR_FREE_PAGES */
-	/* The long form where it fits, else the short one (80 columns). */
-	int n = snprintf(line, sizeof(line),
-			 "free %s%s%s%s  %s  managed %s  cma free %s  fragindex o%d %s  unusable %s",
-			 free_n, free_s[0] ? " (" : "", free_s, free_s[0] ? ")" : "", wm, managed_s,
-			 cma_s, order, fi, ui);
+	char ha[40] = "";
+	if (z->known & FS_ZK_RESERVED_HIGHATOMIC)
+		snprintf(ha, sizeof(ha), "  highatomic %llu", (unsigned long long)z->reserved_highatomic);
+	/* The long form where it fits (with the highatomic reserve, then
+	 * without), else the short one (80 columns). */
+	int n = 0;
+	for (int with_ha = ha[0] ? 1 : 0; with_ha >= 0; with_ha--) {
+		n = snprintf(line, sizeof(line),
+			     "free %s%s%s%s  %s  managed %s  cma free %s%s  fragindex o%d %s  "
+			     "unusable %s", free_n, free_s[0] ? " (" : "", free_s,
+			     free_s[0] ? ")" : "", wm, managed_s, cma_s, with_ha ? ha : "", order,
+			     fi, ui);
+		if (n <= r->w)
+			break;
+	}
 	if (n > r->w)
 		snprintf(line, sizeof(line), "free %s %s  %s  cma %s  frag o%d %s unus %s", free_n,
 			 free_s, wm, cma_s, order, fi, ui);
@@ -386,7 +396,16 @@ void tui_draw_status(const struct tui_app *a)
 	snprintf(left, sizeof(left), " %s  %s  %s  kernel %s%s  %s request ", name, pos, when,
 		 v && v->profile ? v->profile->name : "?", v && v->profile_guessed ? "?" : "",
 		 origin_name(a->origin));
-	int used = tui_put(a, r->y, r->x, r->w, at, left);
+	int used = 0;
+	if (a->opt->recording) {
+		/* that everything seen is being kept is worth a mark of its own */
+		const char *file = strrchr(a->opt->recording, '/');
+		char rec[96];
+		snprintf(rec, sizeof(rec), " %s %s ", a->utf8 ? "\u25cf rec" : "REC",
+			 file ? file + 1 : a->opt->recording);
+		used = tui_put(a, r->y, r->x, r->w, tui_attr(a, FS_ROLE_FAIL) | A_BOLD, rec);
+	}
+	used += tui_put(a, r->y, r->x + used, r->w - used, at, left);
 	const char *right = a->message[0] ? a->message : tui_keys_hints(&a->keys);
 	attr_t rat = a->message[0] ? tui_attr(a, FS_ROLE_WARNING) | A_BOLD
 				   : tui_attr(a, FS_ROLE_STATUS_KEY);
@@ -401,7 +420,8 @@ void tui_draw_status(const struct tui_app *a)
 		int x = r->x + r->w - len;
 		if (len > room) {
 			tui_clear_rect(r, at);
-			int px = r->x + tui_putf(a, r->y, r->x, r->w, at, " %s ", pos) + 1;
+			int px = r->x + tui_putf(a, r->y, r->x, r->w, at, " %s%s ",
+						 a->opt->recording ? "REC " : "", pos) + 1;
 			x = px;
 		}
 		tui_put(a, r->y, x, r->x + r->w - x, rat, right);
