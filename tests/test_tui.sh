@@ -651,9 +651,11 @@ quit_session monovm mono
 # ==== 8. live
 start live 250 30 -- live --proc-root "$LIVE" --kmsg none -i 0.2
 see "live: opens, live: in the status bar" live '^ live:.* frame [0-9]+ ' '^request GFP_KERNEL '
-f1=$(sed -n 's/^ live:.* frame \([0-9]*\) .*/\1/p' "$tmp/screen")
+# live_frame: the frame number in the status bar (after "live:SOURCE").
+live_frame() { sed -n 's/^.* live:[^ ]* *frame \([0-9]*\) .*/\1/p' "$tmp/screen"; }
+f1=$(live_frame)
 frames_grow() {
-	f2=$(sed -n 's/^ live:.* frame \([0-9]*\) .*/\1/p' "$tmp/screen")
+	f2=$(live_frame)
 	[ -n "$f2" ] && [ "$f2" -ge $((f1 + 3)) ] || { why="frame ${f2:-?}, was $f1"; return 1; }
 }
 check "live: the frame counter grows (-i 0.2)" live frames_grow
@@ -663,12 +665,8 @@ quit_session live live
 # every frame seen (header + frames, each document ended by "...").
 start rec 250 30 -- live --proc-root "$LIVE" --kmsg none -i 0.2 --record "$tmp/rec.yaml"
 see "live --record: the status bar marks it" rec 'rec rec\.yaml +live:.* frame [0-9]+ '
-f1=$(sed -n 's/^.* live:[^ ]* *frame \([0-9]*\) .*/\1/p' "$tmp/screen")
-rec_frames_grow() {
-	f2=$(sed -n 's/^.* live:[^ ]* *frame \([0-9]*\) .*/\1/p' "$tmp/screen")
-	[ -n "$f2" ] && [ "$f2" -ge $((f1 + 3)) ] || { why="frame ${f2:-?}, was $f1"; return 1; }
-}
-check "live --record: frames go by" rec rec_frames_grow
+f1=$(live_frame)
+check "live --record: frames go by" rec frames_grow
 keys rec q
 see "live --record: q quits" rec '^EXIT=0$'
 recorded() {

@@ -26,8 +26,6 @@ struct fs_tui_options {
 	bool paused;                     /* replay starts paused (default: playing) */
 	const char *note;                /* said in the status bar when the view opens */
 	const char *recording;           /* the capture being written, for the status bar */
-	/* For the benchmark: stop after this many frames drawn (0: never). */
-	size_t exit_after_frames;
 };
 
 /* Runs until the user quits or a signal ends it; the terminal is restored

@@ -84,7 +84,7 @@ void cmd_replay_usage(FILE *out)
 
 enum {
 	OPT_GFP = 256, OPT_ORDER, OPT_KERNEL, OPT_THEME, OPT_MONO, OPT_ASCII, OPT_RECORD,
-	OPT_FORCE, OPT_PROC_ROOT, OPT_KMSG, OPT_EXEC, OPT_SPEED, OPT_PAUSED, OPT_EXIT_AFTER,
+	OPT_FORCE, OPT_PROC_ROOT, OPT_KMSG, OPT_EXEC, OPT_SPEED, OPT_PAUSED,
 };
 
 static const struct option long_opts[] = {
@@ -102,7 +102,6 @@ static const struct option long_opts[] = {
 	{ "exec", required_argument, NULL, OPT_EXEC },
 	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ "paused", no_argument, NULL, OPT_PAUSED },
-	{ "exit-after-frames", required_argument, NULL, OPT_EXIT_AFTER },  /* benchmarks */
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -172,13 +171,6 @@ static int take_option(struct tui_cli *c, int opt, const char *cmd, const char *
 		c->view.speed = d;
 		return 0;
 	case OPT_PAUSED: c->view.paused = true; return 0;
-	case OPT_EXIT_AFTER:
-		if (!cli_parse_long(arg, &n) || n < 1) {
-			cli_error("%s: --exit-after-frames needs a number >= 1", cmd);
-			return -1;
-		}
-		c->view.exit_after_frames = (size_t)n;
-		return 0;
 	case 'h':
 		c->live_mode ? cmd_live_usage(stdout) : cmd_replay_usage(stdout);
 		return 1;

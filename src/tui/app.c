@@ -327,10 +327,7 @@ static void run_loop(struct tui_app *a)
 		}
 		if (dirty) {
 			tui_draw(a);
-			a->frames_drawn++;
 			dirty = false;
-			if (a->opt->exit_after_frames && a->frames_drawn >= a->opt->exit_after_frames)
-				break;
 		}
 		struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { -1, POLLIN, 0 } };
 		fds[1].fd = skip_fd ? -1 : fs_source_fd(a->src);

@@ -116,7 +116,6 @@ struct tui_app {
 	double message_until;
 	size_t diags_seen;
 
-	size_t frames_drawn;
 	bool quit;
 };
 
