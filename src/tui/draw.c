@@ -34,9 +34,12 @@ int tui_put(const struct tui_app *a, int y, int x, int w, attr_t attr, const cha
 	size_t left = strlen(text);
 	while (left > 0 && n < (int)(sizeof(buf) / sizeof(buf[0])) - 1) {
 		wchar_t wc;
-		size_t len = a->utf8 ? mbrtowc(&wc, p, left, &st) : 1;
-		if (!a->utf8)
+		size_t len = 1;
+		/* ASCII, nearly all of the screen, needs no decoding */
+		if (!a->utf8 || (unsigned char)*p < 0x80)
 			wc = (unsigned char)*p;
+		else
+			len = mbrtowc(&wc, p, left, &st);
 		if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
 			memset(&st, 0, sizeof(st));
 			wc = L'?';
