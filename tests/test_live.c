@@ -20,6 +20,7 @@
 #include "fragscope/json.h"
 #include "fragscope/live.h"
 #include "fragscope/util.h"
+#include "testutil.h"
 
 #define LIVE_DIR FS_FIXTURES "/live-this-machine"
 #define SAMPLES FS_FIXTURES "/samples"
@@ -27,37 +28,6 @@
 #define ANDROID_LOG SAMPLES "/android-4.19-arm64-wifi-order3-atomic-cma.log"
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static const struct fs_zone *zone(const struct fs_snapshot *s, const char *name)
-{
-	for (size_t i = 0; i < s->nr_zones; i++)
-		if (s->zones[i].node == 0 && strcmp(s->zones[i].name, name) == 0)
-			return &s->zones[i];
-	cr_assert_fail("no zone %s", name);
-	return NULL;
-}
-
-static bool has_diag(const struct fs_diags *d, enum fs_severity sev, const char *text)
-{
-	for (size_t i = 0; i < d->count; i++)
-		if (d->items[i].severity == sev && strstr(d->items[i].message, text))
-			return true;
-	return false;
-}
-
-static void dump_diags(const struct fs_diags *d)
-{
-	for (size_t i = 0; i < d->count; i++)
-		fprintf(stderr, "  %s: %s:%u: %s\n", fs_severity_name(d->items[i].severity),
-			d->items[i].source, d->items[i].line, d->items[i].message);
-}
-
-static char *temp_dir(void)
-{
-	char *dir = strdup("/tmp/fragscope-test-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	return dir;
-}
 
 static void write_file(const char *dir, const char *name, const char *text, size_t len)
 {
@@ -76,14 +46,6 @@ static void copy_fixture(const char *from, const char *dir, const char *name)
 	cr_assert_eq(fs_read_file(from, 1 << 20, &text, &len), 0, "cannot read %s", from);
 	write_file(dir, name, text, len);
 	free(text);
-}
-
-static void remove_dir(char *dir)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
-	free(dir);
 }
 
 /* ---- fs_live_read on a directory of dumps ---------------------------- */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "capture_equal.h"
+#include "testutil.h"
 #include "fragscope/capture.h"
 #include "fragscope/klog.h"
 #include "fragscope/live.h"
@@ -38,59 +39,12 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static bool has_diag(const struct fs_diags *d, enum fs_severity sev, const char *text)
-{
-	for (size_t i = 0; i < d->count; i++)
-		if (d->items[i].severity == sev && strstr(d->items[i].message, text))
-			return true;
-	return false;
-}
-
-static bool has_diag_from(const struct fs_diags *d, const char *source, const char *text)
-{
-	for (size_t i = 0; i < d->count; i++)
-		if (strstr(d->items[i].source, source) && strstr(d->items[i].message, text))
-			return true;
-	return false;
-}
-
-static void dump_diags(const struct fs_diags *d)
-{
-	for (size_t i = 0; i < d->count; i++)
-		fprintf(stderr, "  %s: %s:%u: %s\n", fs_severity_name(d->items[i].severity),
-			d->items[i].source, d->items[i].line, d->items[i].message);
-}
-
-static char *temp_dir(void)
-{
-	char *dir = strdup("/tmp/fragscope-source-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	return dir;
-}
-
-static void remove_dir(char *dir)
-{
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
-	free(dir);
-}
-
 static void write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 	cr_assert_not_null(f, "cannot create %s", path);
 	fputs(text, f);
 	fclose(f);
-}
-
-static const struct fs_zone *zone(const struct fs_snapshot *s, const char *name)
-{
-	for (size_t i = 0; i < s->nr_zones; i++)
-		if (s->zones[i].node == 0 && strcmp(s->zones[i].name, name) == 0)
-			return &s->zones[i];
-	cr_assert_fail("no zone %s", name);
-	return NULL;
 }
 
 /* Poll s until it has at least n frames (the loop a front end runs). */
@@ -486,28 +440,10 @@ Test(live, without_the_kernel_log_it_still_watches)
  */
 static void write_sample_as_kmsg(int fd)
 {
-	char *text;
 	size_t len;
-	cr_assert_eq(fs_read_file(ANDROID_LOG, 1 << 20, &text, &len), 0);
-	struct fs_lines it;
-	const char *line;
-	size_t n;
-	unsigned seq = 1;
-	struct fs_buf b;
-	fs_buf_init(&b);
-	fs_lines_init(&it, text, len);
-	while (fs_lines_next(&it, &line, &n)) {
-		unsigned long sec, usec;
-		int used = 0;
-		char tmp[32];
-		snprintf(tmp, sizeof(tmp), "%.*s", (int)(n < 31 ? n : 31), line);
-		cr_assert_eq(sscanf(tmp, "[%lu.%lu]%n", &sec, &usec, &used), 2);
-		fs_buf_printf(&b, "4,%u,%lu%06lu,-;%.*s\n", seq++, sec, usec,
-			      (int)(n - (size_t)used - 1), line + used + 1);
-	}
-	cr_assert_eq(write(fd, b.data, b.len), (ssize_t)b.len);
-	fs_buf_free(&b);
-	free(text);
+	char *records = android_report_as_kmsg(&len);
+	cr_assert_eq(write(fd, records, len), (ssize_t)len);
+	free(records);
 }
 
 Test(live, kernel_log_reports_go_into_frames)

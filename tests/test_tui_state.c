@@ -13,6 +13,7 @@
 
 #include "../src/tui/app.h"
 #include "fragscope/source.h"
+#include "testutil.h"
 
 #define THREE FS_FIXTURES "/klog/arm64-4.19-three-reports.log"
 #define ANDROID FS_FIXTURES "/samples/android-4.19-arm64-wifi-order3-atomic-cma.log"
@@ -346,21 +347,10 @@ Test(state, fast_play_skips_frames_at_the_recorded_pace)
 /* The Android report's lines as /dev/kmsg records into fd. */
 static void write_report_as_kmsg(int fd)
 {
-	FILE *in = fopen(ANDROID, "r");
-	cr_assert_not_null(in);
-	char line[4096], rec[4200];
-	unsigned seq = 1;
-	while (fgets(line, sizeof(line), in)) {
-		unsigned long sec, usec;
-		int used = 0;
-		if (sscanf(line, "[%lu.%lu]%n", &sec, &usec, &used) != 2)
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		int n = snprintf(rec, sizeof(rec), "4,%u,%lu%06lu,-;%s\n", seq++, sec, usec,
-				 line + used + 1);
-		cr_assert_eq(write(fd, rec, (size_t)n), n);
-	}
-	fclose(in);
+	size_t len;
+	char *records = android_report_as_kmsg(&len);
+	cr_assert_eq(write(fd, records, len), (ssize_t)len);
+	free(records);
 }
 
 Test(state, a_live_failure_can_be_opened_after_its_frame_is_gone)
