@@ -28,6 +28,14 @@ struct fs_capture_header {
 	struct fs_meta meta;            /* machine: release, page size, orders, ... */
 };
 
+/* A header for a capture whose first frame has meta first: this fragscope's
+ * version, the source and start time of first, the usual keyframe interval. */
+void fs_capture_header_init(struct fs_capture_header *hdr, const struct fs_meta *first);
+
+/* Nothing the user recorded is lost: true when path is a non-empty regular
+ * file that creating a capture there would truncate (its size in *size). */
+bool fs_capture_would_clobber(const char *path, long long *size);
+
 struct fs_capture_writer;
 
 /* Create (truncate) path and write the header. NULL on error (diags says why). */

@@ -79,12 +79,11 @@ void cmd_capture_usage(FILE *out)
  * truncated unless they say so. */
 static int refuse_overwrite(const struct capture_opts *o)
 {
-	struct stat st;
-	if (o->force || stat(o->output, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+	long long size;
+	if (o->force || !fs_capture_would_clobber(o->output, &size))
 		return 0;
 	cli_error("capture: %s already exists (%lld bytes) and may hold a recording: "
-		  "use --force to overwrite it, or another name", o->output,
-		  (long long)st.st_size);
+		  "use --force to overwrite it, or another name", o->output, size);
 	return -1;
 }
 
@@ -237,13 +236,7 @@ static int write_frame(struct capture_run *run, struct fs_snapshot *snap, double
 static int open_writer(struct capture_run *run, const struct fs_snapshot *first)
 {
 	struct fs_capture_header hdr;
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.format_version = FS_CAPTURE_FORMAT_VERSION;
-	snprintf(hdr.tool_version, sizeof(hdr.tool_version), "%s", PACKAGE_VERSION);
-	snprintf(hdr.source, sizeof(hdr.source), "%s", first->meta.source);
-	hdr.start_time = first->meta.time;
-	hdr.keyframe_interval = FS_CAPTURE_KEYFRAME_INTERVAL;
-	hdr.meta = first->meta;
+	fs_capture_header_init(&hdr, &first->meta);
 	struct fs_diags d = { 0 };
 	run->writer = fs_capture_create(run->o.output, &hdr, &d);
 	cli_print_diags(stderr, &d, "fragscope: ");

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fragscope/frame.h"
@@ -185,4 +186,25 @@ int fs_capture_close(struct fs_capture_writer *w)
 	fs_buf_free(&w->buf);
 	free(w);
 	return err;
+}
+
+void fs_capture_header_init(struct fs_capture_header *hdr, const struct fs_meta *first)
+{
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->format_version = FS_CAPTURE_FORMAT_VERSION;
+	fs_copy_str(hdr->tool_version, sizeof(hdr->tool_version), PACKAGE_VERSION);
+	fs_copy_str(hdr->source, sizeof(hdr->source), first->source);
+	hdr->start_time = first->time;
+	hdr->keyframe_interval = FS_CAPTURE_KEYFRAME_INTERVAL;
+	hdr->meta = *first;
+}
+
+bool fs_capture_would_clobber(const char *path, long long *size)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return false;
+	if (size)
+		*size = (long long)st.st_size;
+	return true;
 }

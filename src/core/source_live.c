@@ -59,13 +59,12 @@ static struct live *live_of(const struct fs_source *s)
  * non-empty file is not truncated unless they say so. */
 static bool refuse_overwrite(const struct fs_live_options *o, struct fs_diags *diags)
 {
-	struct stat st;
-	if (o->record_force || stat(o->record_path, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size == 0)
+	long long size;
+	if (o->record_force || !fs_capture_would_clobber(o->record_path, &size))
 		return false;
 	fs_diags_add(diags, FS_SEV_ERROR, o->record_path, 0,
 		     "%s already exists (%lld bytes) and may hold a recording: record to another "
-		     "name, or force overwriting it", o->record_path, (long long)st.st_size);
+		     "name, or force overwriting it", o->record_path, size);
 	return true;
 }
 
@@ -74,13 +73,7 @@ static struct fs_capture_writer *create_recording(const char *path,
 						  struct fs_diags *diags)
 {
 	struct fs_capture_header hdr;
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.format_version = FS_CAPTURE_FORMAT_VERSION;
-	fs_copy_str(hdr.tool_version, sizeof(hdr.tool_version), PACKAGE_VERSION);
-	fs_copy_str(hdr.source, sizeof(hdr.source), first->meta.source);
-	hdr.start_time = first->meta.time;
-	hdr.keyframe_interval = FS_CAPTURE_KEYFRAME_INTERVAL;
-	hdr.meta = first->meta;
+	fs_capture_header_init(&hdr, &first->meta);
 	return fs_capture_create(path, &hdr, diags);
 }
 
