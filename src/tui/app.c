@@ -172,7 +172,7 @@ static void mouse_events(struct tui_app *a, int y)
 	if (line < 0 || a->nr_events == 0)
 		return;
 	int visible = r->h - 1;
-	size_t top = a->event_sel >= (size_t)visible ? a->event_sel - (size_t)visible + 1 : 0;
+	size_t top = tui_events_top(a, visible);
 	size_t sel = top + (size_t)line;
 	if (sel >= a->nr_events)
 		return;

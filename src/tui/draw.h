@@ -37,6 +37,9 @@ attr_t tui_outcome_attr(const struct tui_app *a, enum fs_outcome o);
 /* "gfp> ", "order> " ... */
 const char *tui_field_prompt(enum tui_field f);
 
+/* The first event shown in a list of visible lines (for the mouse too). */
+size_t tui_events_top(const struct tui_app *a, int visible);
+
 /* The zone whose tab is at column x, or -1. */
 int tui_tab_at(const struct tui_app *a, int x);
 

@@ -249,6 +249,13 @@ void tui_draw_verdict(const struct tui_app *a)
 
 /* ---- events ---- */
 
+size_t tui_events_top(const struct tui_app *a, int visible)
+{
+	/* the selection is the last line shown once it is past the first screen */
+	return visible > 0 && a->event_sel >= (size_t)visible ? a->event_sel - (size_t)visible + 1
+							      : 0;
+}
+
 void tui_draw_events(const struct tui_app *a)
 {
 	const struct tui_rect *r = &a->layout.pane[TUI_PANE_EVENTS];
@@ -265,7 +272,7 @@ void tui_draw_events(const struct tui_app *a)
 			a->replay ? "none in this source" : "none yet: new ones appear as the kernel logs them");
 		return;
 	}
-	size_t top = a->event_sel >= (size_t)visible ? a->event_sel - (size_t)visible + 1 : 0;
+	size_t top = tui_events_top(a, visible);
 	for (int i = 0; i < visible && top + (size_t)i < a->nr_events; i++) {
 		const struct tui_event *e = &a->events[top + (size_t)i];
 		char when[32], text[400];
