@@ -47,6 +47,9 @@ struct fs_rules_zone {
 	int64_t highatomic_reserved_min;/* a lower bound, = highatomic_reserved when known */
 	int64_t highatomic_free_min;    /* a lower bound, = highatomic_free when known */
 	char notes[320];                /* what was derived or assumed, one line each */
+	/* The engine's hot path: results carry every number and decision but
+	 * no text (why, reductions, assumed stay empty). */
+	bool quiet;
 };
 
 /* Fill a rules zone from a snapshot zone; what was derived or assumed goes to out->notes. */
@@ -123,6 +126,14 @@ struct fs_pick {
 };
 bool fs_freelist_pick(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
 		      enum fs_mt migratetype, unsigned alloc_flags, struct fs_pick *pick);
+
+/* 6.15+ __rmqueue_claim: the claim of a block at failed_order did not take its
+ * pageblock (not half free or alike), so the kernel tries the lower orders,
+ * then __rmqueue_steal. The engine, which knows the pageblock, calls this;
+ * false when nothing is left (or the profile has no claim/steal split). */
+bool fs_freelist_pick_after_claim(const struct fs_kprofile *p, const struct fs_rules_zone *z,
+				  int order, enum fs_mt migratetype, unsigned alloc_flags,
+				  int failed_order, struct fs_pick *pick);
 
 /* Compaction suitability of a zone for order (kernel-rules §11.1), for direct
  * compaction: alloc_flags are the slow path's (its check is at the min mark;

@@ -26,9 +26,30 @@
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                            */
 
+/* A zone with quiet set (the engine's hot path) gets every number and
+ * decision but none of the text: formatting would cost more than the
+ * decision. Set for the duration of each public call (calls nest). */
+static _Thread_local bool text_off;
+
+struct text_scope {
+	bool saved;
+};
+static struct text_scope text_begin(const struct fs_rules_zone *z)
+{
+	struct text_scope t = { text_off };
+	text_off = z->quiet;
+	return t;
+}
+static void text_end(struct text_scope t)
+{
+	text_off = t.saved;
+}
+
 static void cat(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void cat(char *buf, size_t size, const char *fmt, ...)
 {
+	if (text_off)
+		return;
 	size_t len = strnlen(buf, size);
 	if (len + 1 >= size)
 		return;
@@ -401,7 +422,7 @@ static int64_t reduce_min(const struct fs_kprofile *p, int64_t min, unsigned fla
 	}
 #undef STEP
 	if (!words[0])
-		snprintf(words, size, "none");
+		cat(words, size, "none");
 	return min;
 }
 
@@ -442,7 +463,7 @@ static void order0_test(const struct fs_kprofile *p, const struct fs_rules_zone 
 		r->usable = 0;  /* 5.15+: usable_free -= min(usable_free, reserved) */
 	if (shortcut) {
 		r->min_after = mark;
-		snprintf(r->reductions, sizeof(r->reductions), "none (order-0 shortcut)");
+		cat(r->reductions, sizeof(r->reductions), "none (order-0 shortcut)");
 	} else {
 		r->min_after = reduce_min(p, mark, flags, r->reductions, sizeof(r->reductions));
 	}
@@ -555,7 +576,7 @@ static bool wmark_ok_at(const struct fs_kprofile *p, const struct fs_rules_zone 
 	r->found_order = r->found_mt = -1;
 	unsigned flags = version_flags(p, alloc_flags);
 	if (order < 0 || order >= nr_orders(z)) {
-		snprintf(r->reductions, sizeof(r->reductions), "none");
+		cat(r->reductions, sizeof(r->reductions), "none");
 		cat(r->assumed, sizeof(r->assumed), "order %d beyond the zone's %d orders; ",
 		    order, nr_orders(z));
 		return false;
@@ -579,7 +600,7 @@ static int64_t mark_of(const struct fs_rules_zone *z, enum fs_wmark which, bool 
 	return m >= 0 ? m : 0;
 }
 
-bool fs_zone_watermark_ok(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
+static bool watermark_ok_body(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
 			  enum fs_wmark which, int classzone, unsigned alloc_flags,
 			  struct fs_wmark_result *r)
 {
@@ -623,7 +644,7 @@ static bool boost_retry_applies(const struct fs_kprofile *p, const struct fs_rul
 	return atomic && (gfp & atomic);
 }
 
-bool fs_zone_watermark_fast(const struct fs_kprofile *p, const struct fs_rules_zone *z,
+static bool watermark_fast_body(const struct fs_kprofile *p, const struct fs_rules_zone *z,
 			    int order, enum fs_wmark which, int classzone, unsigned alloc_flags,
 			    uint64_t gfp_mask, struct fs_wmark_result *r)
 {
@@ -818,11 +839,11 @@ static bool fallback_old(const struct fs_kprofile *p, const struct fs_rules_zone
 
 /* __rmqueue_claim then __rmqueue_steal, 6.15+. */
 static bool fallback_claim_steal(const struct fs_kprofile *p, const struct fs_rules_zone *z,
-				 int order, enum fs_mt mt, int floor, bool nofrag,
+				 int order, enum fs_mt mt, int floor, bool nofrag, int top,
 				 struct fs_pick *pick)
 {
 	int pbo = pb_order(z);
-	for (int o = nr_orders(z) - 1; o >= floor; o--) {
+	for (int o = top; o >= floor; o--) {
 		if (area_state(z, o) == FS_LIST_EMPTY)
 			continue;
 		if (!can_steal(o, mt, pbo))
@@ -861,7 +882,7 @@ static bool fallback_claim_steal(const struct fs_kprofile *p, const struct fs_ru
 }
 
 static bool fallback(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
-		     enum fs_mt mt, unsigned flags, struct fs_pick *pick)
+		     enum fs_mt mt, unsigned flags, int top, struct fs_pick *pick)
 {
 	enum fs_mt fb[FS_MT_COUNT];
 	if (fs_fallbacks(p, mt, fb) == 0) {
@@ -878,7 +899,7 @@ static bool fallback(const struct fs_kprofile *p, const struct fs_rules_zone *z,
 		cat(pick->why, sizeof(pick->why), "ALLOC_NOFRAGMENT: only whole pageblocks "
 		    "(order >= %d); ", floor);
 	if (p->fallback_claim_steal)
-		return fallback_claim_steal(p, z, order, mt, floor, nofrag, pick);
+		return fallback_claim_steal(p, z, order, mt, floor, nofrag, top, pick);
 	return fallback_old(p, z, order, mt, floor, pick);
 }
 
@@ -889,8 +910,8 @@ static bool rmqueue(const struct fs_kprofile *p, const struct fs_rules_zone *z, 
 	bool cma_ok = p->cma_needs_alloc_cma ? (flags & FS_ALLOC_CMA) : mt == FS_MT_MOVABLE;
 	if (p->cma_prefer_half && cma_ok && z->free_cma >= 0 && z->free_pages >= 0 &&
 	    z->free_cma > z->free_pages / 2) {
-		char label[96];
-		snprintf(label, sizeof(label), "CMA first (free CMA %lld > free %lld / 2)",
+		char label[96] = "";
+		cat(label, sizeof(label), "CMA first (free CMA %lld > free %lld / 2)",
 			 (long long)z->free_cma, (long long)z->free_pages);
 		if (try_smallest(z, order, FS_MT_CMA, FS_PICK_CMA, label, pick))
 			return true;
@@ -902,7 +923,7 @@ static bool rmqueue(const struct fs_kprofile *p, const struct fs_rules_zone *z, 
 	if (!cma_ok && z->free_cma != 0)
 		cat(pick->why, sizeof(pick->why), "CMA: not for this request (%s); ",
 		    p->cma_needs_alloc_cma ? "no ALLOC_CMA" : "not Movable");
-	return fallback(p, z, order, mt, flags, pick);
+	return fallback(p, z, order, mt, flags, nr_orders(z) - 1, pick);
 }
 
 /* pcp_allowed_order: order 0 up to 5.12; orders up to PAGE_ALLOC_COSTLY_ORDER
@@ -953,7 +974,7 @@ static bool rmqueue_buddy(const struct fs_kprofile *p, const struct fs_rules_zon
 	return false;
 }
 
-bool fs_freelist_pick(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
+static bool freelist_pick_body(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
 		      enum fs_mt migratetype, unsigned alloc_flags, struct fs_pick *pick)
 {
 	memset(pick, 0, sizeof(*pick));
@@ -1120,7 +1141,7 @@ static enum fs_compact_suit suitable_4_19(const struct fs_kprofile *p,
 	return fragindex_step(r, exact);
 }
 
-enum fs_compact_suit fs_compaction_suitable(const struct fs_kprofile *p,
+static enum fs_compact_suit compaction_suitable_body(const struct fs_kprofile *p,
 					    const struct fs_rules_zone *z, int order,
 					    int classzone, unsigned alloc_flags,
 					    struct fs_compact_result *r)
@@ -1136,4 +1157,67 @@ enum fs_compact_suit fs_compaction_suitable(const struct fs_kprofile *p,
 	if (p->compaction_suitable_4_4)
 		return suitable_4_4(p, z, order, classzone, alloc_flags, r, exact);
 	return suitable_4_19(p, z, order, classzone, alloc_flags, r, exact);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The public calls: each sets the text scope of its zone.                  */
+
+bool fs_zone_watermark_ok(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
+			  enum fs_wmark which, int classzone, unsigned alloc_flags,
+			  struct fs_wmark_result *r)
+{
+	struct text_scope t = text_begin(z);
+	bool ok = watermark_ok_body(p, z, order, which, classzone, alloc_flags, r);
+	text_end(t);
+	return ok;
+}
+
+bool fs_zone_watermark_fast(const struct fs_kprofile *p, const struct fs_rules_zone *z,
+			    int order, enum fs_wmark which, int classzone, unsigned alloc_flags,
+			    uint64_t gfp_mask, struct fs_wmark_result *r)
+{
+	struct text_scope t = text_begin(z);
+	bool ok = watermark_fast_body(p, z, order, which, classzone, alloc_flags, gfp_mask, r);
+	text_end(t);
+	return ok;
+}
+
+bool fs_freelist_pick(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
+		      enum fs_mt migratetype, unsigned alloc_flags, struct fs_pick *pick)
+{
+	struct text_scope t = text_begin(z);
+	bool ok = freelist_pick_body(p, z, order, migratetype, alloc_flags, pick);
+	text_end(t);
+	return ok;
+}
+
+enum fs_compact_suit fs_compaction_suitable(const struct fs_kprofile *p,
+					    const struct fs_rules_zone *z, int order,
+					    int classzone, unsigned alloc_flags,
+					    struct fs_compact_result *r)
+{
+	struct text_scope t = text_begin(z);
+	enum fs_compact_suit su = compaction_suitable_body(p, z, order, classzone, alloc_flags, r);
+	text_end(t);
+	return su;
+}
+
+bool fs_freelist_pick_after_claim(const struct fs_kprofile *p, const struct fs_rules_zone *z,
+				  int order, enum fs_mt migratetype, unsigned alloc_flags,
+				  int failed_order, struct fs_pick *pick)
+{
+	struct text_scope t = text_begin(z);
+	memset(pick, 0, sizeof(*pick));
+	pick->how = FS_PICK_NONE;
+	pick->order = -1;
+	pick->mt = migratetype;
+	bool ok = p->fallback_claim_steal && failed_order > order &&
+		  fallback(p, z, order, migratetype, version_flags(p, alloc_flags),
+			   failed_order - 1, pick);
+	if (!ok && p->fallback_claim_steal && failed_order <= order)
+		ok = fallback(p, z, order, migratetype, version_flags(p, alloc_flags), -1, pick);
+	if (!ok)
+		pick->order = -1;
+	text_end(t);
+	return ok;
 }
