@@ -137,4 +137,25 @@ struct json_object *fs_verdict_to_json(const struct fs_verdict *v);
 struct json_object *fs_explanation_to_json(const struct fs_explanation *e,
 					   const struct fs_report *report);
 
+/* The zonelist a request walks, as the verdict builds it (kernel-rules §2):
+ * gfp_zone() of the mask, the preferred node's zones highest first, then the
+ * other nodes' (not with __GFP_THISNODE); zones without managed pages are
+ * left out. The engine walks the same list. */
+struct fs_zonelist {
+	size_t *zones;                  /* indexes into snap->zones, in walk order */
+	bool *local;                    /* on the preferred node */
+	size_t nr;
+	int classzone;                  /* the lowmem_reserve[] column of this version */
+	bool nofragment;                /* ALLOC_NOFRAGMENT on the first fast pass (5.0+) */
+	int pref_node;
+	int highest_rank;               /* gfp_zone() as fs_zone_type_rank */
+	const struct fs_kprofile *profile;
+	struct fs_gfp_meaning meaning;  /* of (gfp, order, task) */
+};
+/* -1 when the request cannot be walked (invalid zone modifiers, order out of
+ * range); out is filled either way and must be cleared. */
+int fs_verdict_zonelist(const struct fs_snapshot *snap, const struct fs_verdict_request *req,
+			struct fs_zonelist *out);
+void fs_zonelist_clear(struct fs_zonelist *zl);
+
 #endif

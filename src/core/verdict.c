@@ -1260,6 +1260,22 @@ static void run_passes(struct walk *w)
 	vw_ladder(w);
 }
 
+/* gfp_zone(), the zonelist and the classzone: the verdict's and the engine's. */
+static void prepare_zonelist(struct walk *w, const struct fs_verdict_request *req, char *note,
+			     size_t size)
+{
+	char hnote[160] = "";
+	w->highest_rank = effective_highest_rank(w, w->v->meaning.highest_zone_rank, hnote,
+						 sizeof(hnote));
+	w->highest_index = kernel_zone_index(w->snap, w->highest_rank);
+	build_zonelist(w, req, note, size);
+	if (hnote[0])
+		vw_cat(note, size, "%s%s", note[0] ? "; " : "", hnote);
+	w->classzone = w->p->classzone_rule == FS_CLASSZONE_PREFERRED && w->nr_zones
+			       ? w->zones[0].index : w->highest_index;
+	global_cma(w, note, size);
+}
+
 int vw_run(const struct fs_snapshot *snap, const struct fs_verdict_request *req,
 	   const char *release, struct fs_verdict *out)
 {
@@ -1281,16 +1297,8 @@ int vw_run(const struct fs_snapshot *snap, const struct fs_verdict_request *req,
 			   "__GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM, optionally with __GFP_MOVABLE");
 		return -1;
 	}
-	char note[320] = "", hnote[160] = "";
-	w.highest_rank = effective_highest_rank(&w, out->meaning.highest_zone_rank, hnote,
-						sizeof(hnote));
-	w.highest_index = kernel_zone_index(snap, w.highest_rank);
-	build_zonelist(&w, req, note, sizeof(note));
-	if (hnote[0])
-		vw_cat(note, sizeof(note), "%s%s", note[0] ? "; " : "", hnote);
-	w.classzone = w.p->classzone_rule == FS_CLASSZONE_PREFERRED && w.nr_zones
-			      ? w.zones[0].index : w.highest_index;
-	global_cma(&w, note, sizeof(note));
+	char note[320] = "";
+	prepare_zonelist(&w, req, note, sizeof(note));
 	for (size_t i = 0; i < w.nr_zones; i++)
 		highatomic_bounds(&w, &w.zones[i]);
 	zonelist_step(&w, note);
@@ -1318,4 +1326,45 @@ int fs_verdict_run(const struct fs_snapshot *snap, const struct fs_verdict_reque
 		   struct fs_verdict *out)
 {
 	return vw_run(snap, req, snap->meta.kernel_release, out);
+}
+
+int fs_verdict_zonelist(const struct fs_snapshot *snap, const struct fs_verdict_request *req,
+			struct fs_zonelist *out)
+{
+	struct fs_verdict v;
+	struct walk w = { .snap = snap, .v = &v };
+	memset(out, 0, sizeof(*out));
+	fs_verdict_init(&v);
+	choose_profile(&w, req, snap->meta.kernel_release);
+	setup_request(&w, req);
+	out->profile = w.p;
+	out->meaning = v.meaning;
+	out->pref_node = -1;
+	int rc = -1;
+	if (w.order >= 0 && w.order < w.nr_orders && v.meaning.highest_zone_rank >= 0) {
+		char note[320] = "";
+		prepare_zonelist(&w, req, note, sizeof(note));
+		out->nr = w.nr_zones;
+		out->zones = fs_xcalloc(w.nr_zones ? w.nr_zones : 1, sizeof(*out->zones));
+		out->local = fs_xcalloc(w.nr_zones ? w.nr_zones : 1, sizeof(*out->local));
+		for (size_t i = 0; i < w.nr_zones; i++) {
+			out->zones[i] = (size_t)(w.zones[i].sz - snap->zones);
+			out->local[i] = w.zones[i].local;
+		}
+		out->classzone = w.classzone;
+		out->nofragment = nofragment_applies(&w);
+		out->pref_node = w.pref_node;
+		out->highest_rank = w.highest_rank;
+		rc = 0;
+	}
+	walk_free(&w);
+	fs_verdict_clear(&v);
+	return rc;
+}
+
+void fs_zonelist_clear(struct fs_zonelist *zl)
+{
+	free(zl->zones);
+	free(zl->local);
+	memset(zl, 0, sizeof(*zl));
 }
