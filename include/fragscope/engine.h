@@ -259,6 +259,13 @@ struct fs_compaction_result {
 void fs_engine_compact(struct fs_engine *e, int zone, uint64_t gfp, int order,
 		       enum fs_compact_mode mode, struct fs_compaction_result *r);
 
+/* Told of every allocation that moves or goes away other than through
+ * fs_engine_free_page: compaction migrated it (to is its new first page) or
+ * reclaim freed it (to is UINT64_MAX). Lets a caller that holds pfns (a
+ * workload, a trace replay) keep them right. A clone starts without one. */
+typedef void (*fs_engine_move_fn)(void *ctx, uint64_t from, uint64_t to, int order);
+void fs_engine_set_move_hook(struct fs_engine *e, fs_engine_move_fn fn, void *ctx);
+
 /* Simulated time: seconds since the engine started; fs_engine_advance runs
  * what the kernel would do in the background meanwhile (kswapd when woken). */
 double fs_engine_time(const struct fs_engine *e);

@@ -293,7 +293,6 @@ void eng_zone_alloc(struct fs_engine *e, struct ezone *z, enum fs_mt mt)
 	for (int o = 0; o < e->nr_orders; o++)
 		for (int m = 0; m < FS_MT_COUNT; m++)
 			z->pb_has[o][m] = fs_xcalloc(z->pb_words + 1, sizeof(uint64_t));
-	z->kind_pages[FS_PAGE_RESERVED] = z->nr_slots;
 }
 
 void eng_zone_free(struct ezone *z)
@@ -351,12 +350,19 @@ void eng_rules_init(struct fs_engine *e, struct ezone *z)
 	rz->highatomic_free_min = rz->highatomic_free;
 	for (int m = 0; m < FS_PAGE_KINDS; m++)
 		z->kind_pages[m] = 0;
-	for (uint64_t s = 0; s < z->nr_slots; s++)
-		z->kind_pages[PAGE_KIND(z->page[s])]++;
+	for (uint64_t s = 0; s < z->nr_slots; s++)      /* the zone's pages only */
+		if (slot_in_zone(z, s))
+			z->kind_pages[PAGE_KIND(z->page[s])]++;
 	z->kind_pages[FS_PAGE_FREE] = 0;
 }
 
 /* ---- public queries --------------------------------------------------------- */
+
+void fs_engine_set_move_hook(struct fs_engine *e, fs_engine_move_fn fn, void *ctx)
+{
+	e->move_hook = fn;
+	e->move_ctx = ctx;
+}
 
 const struct fs_kprofile *fs_engine_profile(const struct fs_engine *e) { return e->profile; }
 const struct fs_kconfig *fs_engine_config(const struct fs_engine *e) { return &e->config; }
@@ -532,7 +538,8 @@ static bool check_zone(const struct fs_engine *e, const struct ezone *z, char *w
 					FAIL("%s: pfn %#llx is allocated but a free block of order "
 					     "%d starts there", z->name,
 					     (unsigned long long)(z->base + s), o);
-			kinds[PAGE_KIND(b)]++;
+			if (slot_in_zone(z, s))
+				kinds[PAGE_KIND(b)]++;
 			s++;
 			continue;
 		}
@@ -674,7 +681,10 @@ struct fs_engine *fs_engine_clone(const struct fs_engine *e)
 	for (size_t i = 0; i < e->nr_zones; i++)
 		copy_zone(e, &c->zones[i], &e->zones[i]);
 	c->shape = fs_snapshot_clone(e->shape);
+	c->move_hook = NULL;
+	c->move_ctx = NULL;
 	memset(c->reqs, 0, sizeof(c->reqs));
+	c->last_req = NULL;
 	memset(&c->vmstat, 0, sizeof(c->vmstat));
 	memset(&c->meminfo, 0, sizeof(c->meminfo));
 	memset(&c->nodestats, 0, sizeof(c->nodestats));

@@ -92,6 +92,23 @@ static void claim_range(struct fs_engine *e, struct ezone *z, uint64_t slot, int
 		eng_set_pb_mt(e, z, pb, mt);
 }
 
+/* boost_watermark (5.0+, kernel-rules §5.5): a fragmenting fallback raises
+ * the watermarks by a pageblock, up to watermark_boost_factor (150%) of high,
+ * and with ALLOC_KSWAPD wakes kswapd, which reclaims to high + boost and then
+ * drops the boost. Not for zones under four pageblocks. */
+static void boost_watermark(struct fs_engine *e, struct ezone *z, unsigned flags)
+{
+	if (!e->profile->has_boost || pb_pages(e) * 4 > z->managed)
+		return;
+	int64_t max_boost = z->base_wmark[FS_WMARK_HIGH] * 15000 / 10000;
+	if (max_boost < (int64_t)pb_pages(e))
+		max_boost = (int64_t)pb_pages(e);
+	int64_t boost = z->rz.boost + (int64_t)pb_pages(e);
+	eng_set_boost(z, boost < max_boost ? boost : max_boost);
+	if ((flags & FS_ALLOC_KSWAPD) && z->node >= 0 && z->node < 64)
+		e->kswapd_pending[z->node] = true;
+}
+
 /* Carry out the pick: the slot of the allocation's first page, UINT64_MAX
  * when a claim failed and nothing else was left (6.15+). */
 static uint64_t execute(struct actx *c, struct ezone *z, struct fs_pick *pick, unsigned flags)
@@ -108,6 +125,9 @@ static uint64_t execute(struct actx *c, struct ezone *z, struct fs_pick *pick, u
 		}
 		e->stats.fallbacks++;
 		uint64_t pb = slot >> e->pageblock_order;
+		bool small = pick->order < e->pageblock_order;
+		if (small && (!e->profile->fallback_claim_steal || pick->may_claim))
+			boost_watermark(e, z, flags);
 		if (pick->claims_block || pick->order >= e->pageblock_order) {
 			claim_range(e, z, slot, pick->order, c->mt);
 			e->stats.claims++;
@@ -153,8 +173,11 @@ static void reserve_highatomic(struct actx *c, struct ezone *z, uint64_t slot)
 	uint64_t pb = slot >> e->pageblock_order;
 	if (!mergeable_mt((enum fs_mt)z->pb_mt[pb]))
 		return;
+	/* 6.10+ reserves every pageblock of an allocation of pageblock order or
+	 * above; before, the first only. The engine keeps a free block's
+	 * pageblocks of one type, so it reserves them all in every version. */
 	int order = c->req->order;
-	bool whole = p->fallback_returns_page && order >= e->pageblock_order;  /* 6.10+ */
+	bool whole = order >= e->pageblock_order;
 	claim_range(e, z, slot, whole ? order : 0, FS_MT_HIGHATOMIC);
 	z->rz.highatomic_reserved += whole ? ((int64_t)1 << order) : pbp;
 	z->rz.highatomic_reserved_min = z->rz.highatomic_reserved;

@@ -78,6 +78,30 @@ int eng_kernel_zone_index(const struct fs_engine *e, int rank)
 	return idx;
 }
 
+/* What the machine shows beats the distro default, as the verdict decides
+ * for a snapshot (verdict.c choose_profile): a CMA area means CONFIG_CMA, two
+ * nodes mean NUMA. */
+static void config_from_machine(struct fs_engine *e, const struct fs_engine_options *o,
+				const struct fs_snapshot *s)
+{
+	if (o && o->config)
+		return;
+	for (size_t i = 0; s && i < s->nr_zones; i++) {
+		const struct fs_zone *z = &s->zones[i];
+		if (z->free_cma || z->cma_pages || (z->mt_rows & (1u << FS_MT_CMA)))
+			e->config.cma = true;
+	}
+	if (s && s->nr_nodes > 1)
+		e->config.numa = true;
+	for (size_t i = 0; i < e->nr_zones; i++) {
+		const struct ezone *z = &e->zones[i];
+		if (z->cma_pages)
+			e->config.cma = true;
+		if (z->node != e->zones[0].node)
+			e->config.numa = true;
+	}
+}
+
 static int cmp_zone(const void *a, const void *b)
 {
 	const struct ezone *x = a, *y = b;
@@ -139,6 +163,8 @@ static void compute_wmarks(struct fs_engine *e, uint64_t min_free_kbytes, unsign
 		z->rz.wmark[FS_WMARK_LOW] = (int64_t)(min + step);
 		z->rz.wmark[FS_WMARK_HIGH] = (int64_t)(p->has_watermark_scale_factor ? min + 2 * step
 								     : min + tmp / 2);
+		for (int w = 0; w < 3; w++)
+			z->base_wmark[w] = z->rz.wmark[w];
 		z->rz.boost = 0;
 	}
 }
@@ -308,6 +334,7 @@ struct fs_engine *fs_engine_new(const struct fs_engine_machine *m,
 		}
 	}
 	qsort(e->zones, e->nr_zones, sizeof(*e->zones), cmp_zone);
+	config_from_machine(e, o, NULL);
 	count_zone_types(e);
 	compute_wmarks(e, m->min_free_kbytes, m->watermark_scale_factor);
 	compute_lowmem_reserve(e);
@@ -336,6 +363,49 @@ static bool usable_zone(const struct fs_zone *z)
 	return z->free_pages > 0 || fs_zone_area_pages(z) > 0;
 }
 
+/* warn_alloc letters: each order's printed count goes to its non-empty types,
+ * one block each first; then CMA gets what the printed free_cma needs (largest
+ * orders first), and the rest goes to Movable, else the first non-empty type. */
+static void share_nonempty(struct layout *L, const struct fs_zone *sz)
+{
+	int nro = L->e->nr_orders;
+	int64_t left[FS_MAX_ORDERS] = { 0 };
+	int64_t cma_need = -1;
+	if (sz->known & FS_ZK_FREE_CMA) {
+		cma_need = (int64_t)sz->free_cma;
+		for (int o = 0; o < nro; o++)
+			cma_need -= L->demand[o][FS_MT_CMA] << o;
+	}
+	for (int o = 0; o < nro; o++) {
+		if (sz->order_blocks[o].kind != FS_COUNT_EXACT)
+			continue;
+		left[o] = (int64_t)sz->order_blocks[o].value;
+		for (int m = 0; m < FS_MT_COUNT; m++)
+			left[o] -= L->demand[o][m];
+		if (left[o] < 0)
+			left[o] = 0;
+	}
+	for (int o = nro - 1; o >= 0 && cma_need > 0; o--) {
+		if (!L->demand[o][FS_MT_CMA] || !left[o])
+			continue;
+		int64_t n = cma_need >> o < left[o] ? cma_need >> o : left[o];
+		L->demand[o][FS_MT_CMA] += n;
+		left[o] -= n;
+		cma_need -= n << o;
+	}
+	static const enum fs_mt prefer[] = { FS_MT_MOVABLE, FS_MT_UNMOVABLE, FS_MT_RECLAIMABLE,
+					     FS_MT_HIGHATOMIC, FS_MT_RESERVE, FS_MT_ISOLATE,
+					     FS_MT_CMA };
+	for (int o = 0; o < nro; o++) {
+		for (size_t i = 0; i < sizeof(prefer) / sizeof(prefer[0]) && left[o]; i++) {
+			if (!L->demand[o][prefer[i]])
+				continue;
+			L->demand[o][prefer[i]] += left[o];
+			left[o] = 0;
+		}
+	}
+}
+
 /* What the snapshot says each list holds; what it cannot say exactly is a warning. */
 static void demand_from(struct layout *L, const struct fs_zone *sz)
 {
@@ -356,21 +426,26 @@ static void demand_from(struct layout *L, const struct fs_zone *sz)
 			}
 		}
 	}
-	/* warn_alloc letters: the order's printed count goes to its non-empty types */
-	for (int o = 0; o < nro && nonempty; o++) {
-		struct fs_count total = sz->order_blocks[o];
-		if (total.kind != FS_COUNT_EXACT)
+	/* A capped count is what buddyinfo's exact total leaves for it. */
+	for (int o = 0; o < nro && capped; o++) {
+		if (sz->order_blocks[o].kind != FS_COUNT_EXACT)
 			continue;
-		int64_t sum = 0;
-		int first = -1;
+		int64_t others = 0;
+		int cap = -1;
 		for (int m = 0; m < FS_MT_COUNT; m++) {
-			sum += L->demand[o][m];
-			if (L->demand[o][m] && (first < 0 || m == FS_MT_MOVABLE))
-				first = m;
+			if (!(sz->mt_rows & (1u << m)))
+				continue;
+			if (sz->mt_blocks[m][o].kind == FS_COUNT_CAPPED)
+				cap = m;
+			else
+				others += L->demand[o][m];
 		}
-		if (first >= 0 && (int64_t)total.value > sum)
-			L->demand[o][first] += (int64_t)total.value - sum;
+		int64_t rest = (int64_t)sz->order_blocks[o].value - others;
+		if (cap >= 0 && rest > L->demand[o][cap])
+			L->demand[o][cap] = rest;
 	}
+	if (nonempty)
+		share_nonempty(L, sz);
 	if (!(sz->known & FS_ZK_MT_BLOCKS) && (sz->known & FS_ZK_ORDER_BLOCKS)) {
 		for (int o = 0; o < nro; o++)
 			L->demand[o][FS_MT_MOVABLE] = (int64_t)sz->order_blocks[o].value;
@@ -423,8 +498,10 @@ static void pageblocks_from(struct layout *L, const struct fs_zone *sz, uint64_t
 		uint64_t big = 0;
 		for (int o = pbo; o < e->nr_orders; o++)
 			big += (uint64_t)L->demand[o][m] << (o - pbo);
+		/* a block's buddy must not be free too: a pageblock holds at
+		 * least half its pages in free blocks of any one order */
 		uint64_t small = demand_pages(L, m, pbo);
-		need[m] = big + (small + pb_pages(e) - 2) / (pb_pages(e) - 1);
+		need[m] = big + (2 * small + pb_pages(e) - 1) / pb_pages(e);
 	}
 	if (sz->known & FS_ZK_CMA_PAGES)
 		need[FS_MT_CMA] = need[FS_MT_CMA] > sz->cma_pages >> pbo ? need[FS_MT_CMA]
@@ -649,7 +726,8 @@ static void allocated_pages(struct layout *L, const struct fs_zone *sz, uint64_t
 		enum fs_mt mt = slot_mt(L->e, z, s);
 		if (reserved && mt != FS_MT_CMA) {
 			reserved--;
-			continue;       /* stays RESERVED */
+			z->page[s] = PAGE_BYTE(FS_PAGE_RESERVED, 0);
+			continue;
 		}
 		enum fs_page_kind kind = fs_page_kind_for_mt(mt);
 		if (mt == FS_MT_MOVABLE || mt == FS_MT_CMA) {
@@ -759,6 +837,11 @@ static void marks_from(struct fs_engine *e, struct ezone *z, const struct fs_zon
 		*missing = true;
 	}
 	z->rz.boost = (sz->known & FS_ZK_BOOST) ? (int64_t)sz->wmark_boost : 0;
+	for (int w = 0; w < 3; w++) {  /* the printed marks include the boost */
+		z->base_wmark[w] = z->rz.wmark[w] - z->rz.boost;
+		if (z->base_wmark[w] < 0)
+			z->base_wmark[w] = 0;
+	}
 	if ((sz->known & FS_ZK_PROTECTION) && sz->nr_protection > 0) {
 		z->rz.nr_lowmem_reserve = sz->nr_protection;
 		for (int j = 0; j < sz->nr_protection && j < FS_MAX_ZONE_TYPES; j++)
@@ -810,6 +893,7 @@ struct fs_engine *fs_engine_from_snapshot(const struct fs_snapshot *s,
 		marks_from(e, z, sz, &no_marks);
 	}
 	qsort(e->zones, e->nr_zones, sizeof(*e->zones), cmp_zone);
+	config_from_machine(e, o, s);
 	count_zone_types(e);
 	for (size_t i = 0; i < s->nr_zones; i++)   /* the printed tuple's length wins */
 		if (s->zones[i].nr_protection > e->nr_zone_types &&

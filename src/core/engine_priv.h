@@ -40,6 +40,7 @@ struct ezone {
 	uint64_t spanned, present, managed, cma_pages;
 	uint64_t kind_pages[FS_PAGE_KINDS];
 	uint64_t reclaim_hand;          /* where reclaim goes on (a clock over the slots) */
+	int64_t base_wmark[3];          /* min, low, high without the boost */
 	struct fs_stats stats;          /* zone items carried from the snapshot */
 	bool has_protection;
 };
@@ -68,11 +69,14 @@ struct fs_engine {
 	struct fs_snapshot *shape;      /* zones without counts: what the zonelist is built on */
 	struct ereq reqs[ENGINE_REQ_CACHE];
 	uint64_t req_clock;
+	struct ereq *last_req;
 	double time;
 	bool kswapd_pending[FS_MAX_NODES > 64 ? 64 : FS_MAX_NODES];
 	int kswapd_order;
 	struct fs_engine_stats stats;
 	struct fs_stats vmstat, meminfo, nodestats;  /* carried from the snapshot */
+	fs_engine_move_fn move_hook;
+	void *move_ctx;
 };
 
 /* engine.c: the buddy lists */
@@ -119,6 +123,13 @@ void eng_zone_alloc(struct fs_engine *e, struct ezone *z, enum fs_mt mt);
 void eng_zone_free(struct ezone *z);
 #define HOLE_PB 0xff            /* pb_mt of a pageblock the kernel does not count (no valid pfn) */
 void eng_mark_hole_pbs(struct fs_engine *e, struct ezone *z);
+/* The boost on top of the base watermarks (rz.wmark holds them as printed). */
+static inline void eng_set_boost(struct ezone *z, int64_t boost)
+{
+	z->rz.boost = boost;
+	for (int i = 0; i < 3; i++)
+		z->rz.wmark[i] = z->base_wmark[i] + boost;
+}
 /* Counters and rules zone of z from scratch (after a load). */
 void eng_rules_init(struct fs_engine *e, struct ezone *z);
 /* The zones as a snapshot without counts, for zonelists (engine_snapshot.c). */

@@ -37,8 +37,12 @@ uint64_t eng_reclaim_zone(struct fs_engine *e, struct ezone *z, uint64_t want, b
 		if (k != FS_PAGE_FILE && !(slab && k == FS_PAGE_SLAB))
 			continue;
 		r->scanned++;
-		uint64_t pages = 1ull << PAGE_ORDER(z->page[s]);
+		int order = PAGE_ORDER(z->page[s]);
+		uint64_t pages = 1ull << order;
+		uint64_t head = s & ~(pages - 1);
 		release_alloc(e, z, s);
+		if (e->move_hook)
+			e->move_hook(e->move_ctx, z->base + head, UINT64_MAX, order);
 		got += pages;
 		if (k == FS_PAGE_FILE)
 			r->file += pages;
@@ -101,7 +105,10 @@ void fs_engine_kswapd(struct fs_engine *e, int node, int order, struct fs_reclai
 			if (!eng_reclaim_zone(e, z, 32, true, r))
 				break;
 		}
-		balanced &= zone_balanced(e, z);
+		bool ok = zone_balanced(e, z);
+		balanced &= ok;
+		if (ok && z->rz.boost)
+			eng_set_boost(z, 0);    /* balance_pgdat: the boost is spent */
 		if (order > 0 && z->rank <= 2) {     /* kcompactd for the order it was woken for */
 			struct fs_compaction_result cr;
 			memset(&cr, 0, sizeof(cr));
@@ -251,6 +258,8 @@ void eng_compact_zone(struct fs_engine *e, struct ezone *z, enum fs_mt mt, int o
 			eng_mark(z, target, 0, k);
 			release_alloc(e, z, s);
 			r->moved++;
+			if (e->move_hook)
+				e->move_hook(e->move_ctx, z->base + s, z->base + target, 0);
 		}
 		if (order > 0 && order_ready(e, z, mt, order, alloc_flags, classzone)) {
 			r->order_available = true;

@@ -51,6 +51,8 @@ static void fill_zone(const struct fs_engine *e, const struct ezone *z, struct f
 	}
 	for (int i = 0; i < p->nr_migratetypes; i++) {
 		enum fs_mt mt = (enum fs_mt)p->migratetypes[i];
+		if (mt == FS_MT_CMA && !e->config.cma)
+			continue;       /* no CONFIG_CMA: pagetypeinfo has no CMA row */
 		out->mt_rows |= 1u << mt;
 		for (int o = 0; o < e->nr_orders; o++)
 			out->mt_blocks[mt][o] = fs_count_exact(z->rz.blocks[o][mt].value);
@@ -145,6 +147,7 @@ void eng_build_shape(struct fs_engine *e)
 		if (e->reqs[i].used)
 			fs_zonelist_clear(&e->reqs[i].zl);
 	memset(e->reqs, 0, sizeof(e->reqs));
+	e->last_req = NULL;
 }
 
 static bool same_task(const struct fs_alloc_task *a, const struct fs_alloc_task *b)
@@ -155,13 +158,17 @@ static bool same_task(const struct fs_alloc_task *a, const struct fs_alloc_task 
 struct ereq *eng_request(struct fs_engine *e, uint64_t gfp, int order, int node,
 			 const struct fs_alloc_task *task)
 {
+	struct ereq *last = e->last_req;
+	if (last && last->used && last->gfp == gfp && last->order == order && last->node == node &&
+	    same_task(&last->task, task))
+		return last;            /* a workload repeats its requests */
 	struct ereq *victim = &e->reqs[0];
 	for (size_t i = 0; i < ENGINE_REQ_CACHE; i++) {
-		/* most recently used first would need a list; the cache is small */
 		struct ereq *r = &e->reqs[i];
 		if (r->used && r->gfp == gfp && r->order == order && r->node == node &&
 		    same_task(&r->task, task)) {
 			r->lru = ++e->req_clock;
+			e->last_req = r;
 			return r;
 		}
 		if (!r->used || r->lru < victim->lru)
@@ -183,6 +190,7 @@ struct ereq *eng_request(struct fs_engine *e, uint64_t gfp, int order, int node,
 	victim->task = *task;
 	victim->rc = fs_verdict_zonelist(e->shape, &vr, &victim->zl);
 	victim->lru = ++e->req_clock;
+	e->last_req = victim;
 	return victim;
 }
 
