@@ -595,3 +595,287 @@ Test(ftrace_replay, speed, .timeout = 120)
 	fs_ftrace_free(t);
 	free(text);
 }
+
+/* ---- the engine's move hook: the map follows compaction and reclaim ---- */
+
+/* 16 MiB, zone Normal at pfn 0: 4096 pages, 8 pageblocks of 512.
+ * min_free_kbytes 128: min 128 / 4 = 32 pages, low = high - ... : low 32 +
+ * max(32 / 4, 4096 * 10 / 10000) = 40, high 48. */
+static struct fs_engine *tiny_machine(void)
+{
+	struct fs_engine_machine m;
+	memset(&m, 0, sizeof(m));
+	fs_copy_str(m.kernel_release, sizeof(m.kernel_release), "6.6.30");
+	m.min_free_kbytes = 128;
+	m.nr_zones = 1;
+	fs_copy_str(m.zones[0].name, sizeof(m.zones[0].name), "Normal");
+	m.zones[0].spanned = 4096;
+	struct fs_engine_options o = { .seed = 1 };
+	struct fs_diags d = { 0 };
+	struct fs_engine *e = fs_engine_new(&m, &o, &d);
+	if (!e)
+		dump(&d);
+	cr_assert(e);
+	fs_diags_clear(&d);
+	return e;
+}
+
+static uint64_t free_pages(const struct fs_engine *e)
+{
+	struct fs_engine_zone_info zi;
+	fs_engine_zone_info(e, 0, &zi);
+	return zi.free_pages + zi.pcp_pages;
+}
+
+/* Allocate order-0 pages of kind with gfp until the zone has `left` free
+ * pages; returns how many. */
+static uint64_t fill_gfp(struct fs_engine *e, const char *gfp, uint64_t left, int kind)
+{
+	uint64_t n = 0;
+	while (free_pages(e) > left) {
+		struct fs_alloc_request req = { .gfp = 0, .order = 0, .node = -1, .kind = kind };
+		struct fs_alloc_result res;
+		fs_alloc_result_init(&res);
+		cr_assert(fs_gfp_parse(fs_engine_profile(e), fs_engine_config(e), gfp, &req.gfp,
+				       NULL, 0));
+		cr_assert(fs_engine_alloc(e, &req, &res), "fill at %llu free: %s",
+			  (unsigned long long)free_pages(e), res.reason);
+		fs_alloc_result_clear(&res);
+		n++;
+	}
+	return n;
+}
+
+/* The same from the Movable lists (no pageblock changes type while they last). */
+static uint64_t fill_to(struct fs_engine *e, uint64_t left, int kind)
+{
+	return fill_gfp(e, "GFP_HIGHUSER_MOVABLE", left, kind);
+}
+
+static struct fs_ftrace *parse_text(const char *text)
+{
+	struct fs_diags d = { 0 };
+	struct fs_ftrace *t = fs_ftrace_parse(text, strlen(text), "inline", &d);
+	cr_assert_eq(fs_diags_count(&d, FS_SEV_WARNING), 0);
+	fs_diags_clear(&d);
+	return t;
+}
+
+#define LINE_ALLOC(ts, pfn, mt, gfp) \
+	"a-1 [000] " ts ": mm_page_alloc: page=0 pfn=" pfn " order=0 migratetype=" mt \
+	" gfp_flags=" gfp "\n"
+#define LINE_FREE(ts, pfn) "a-1 [000] " ts ": mm_page_free: page=0 pfn=" pfn " order=0\n"
+
+Test(ftrace_replay, compaction_between_alloc_and_free_is_followed)
+{
+	struct fs_ftrace *t = parse_text(
+		LINE_ALLOC("1.0", "0x100", "1", "GFP_HIGHUSER_MOVABLE")
+		LINE_ALLOC("1.1", "0x101", "1", "GFP_HIGHUSER_MOVABLE")
+		LINE_FREE("2.0", "0x100")
+		LINE_FREE("2.1", "0x101"));
+	struct fs_engine *e = tiny_machine();
+	struct fs_ftrace_replay *r = fs_ftrace_replay_new(e, t, NULL);
+	/* the two allocations take the lowest pages: engine pfns 0 and 1 */
+	cr_assert_eq(fs_ftrace_replay_step(r, 1), 1);
+	cr_assert_eq(fs_ftrace_replay_last(r)->alloc.pfn, 0);
+	cr_assert_eq(fs_ftrace_replay_step(r, 1), 1);
+	cr_assert_eq(fs_ftrace_replay_last(r)->alloc.pfn, 1);
+	/* kernel pages (not movable) at 2 .. 3995: 4096 - 2 - 100 = 3994 of
+	 * them, leaving the 100 pages [3996, 4096) of pageblock 7 free, in
+	 * blocks of order 2, 5, 6: free-scanner targets (below order 9) */
+	cr_assert_eq(fill_to(e, 100, FS_PAGE_KERNEL), 3994);
+	struct fs_compaction_result cr;
+	fs_engine_compact(e, 0, 0, 0, FS_COMPACT_SYNC, &cr);
+	/* the migrate scanner finds the two anonymous pages in pageblock 0;
+	 * the kernel pages of pageblocks 0-6 stay */
+	cr_assert_eq(cr.moved, 2, "%s", cr.reason);
+	struct fs_page_info pi;
+	cr_assert(fs_engine_page(e, 0, &pi));
+	cr_assert_eq(pi.kind, FS_PAGE_FREE);
+	struct fs_ftrace_summary s;
+	fs_ftrace_replay_summary(r, &s);
+	cr_assert_eq(s.migrated, 2);
+	cr_assert_eq(s.mapped, 2);
+	/* the frees hit the migrated pages, in pageblock 7 */
+	uint64_t freed[2];
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(fs_ftrace_replay_step(r, 1), 1);
+		const struct fs_ftrace_step *l = fs_ftrace_replay_last(r);
+		cr_assert_eq(l->did, FS_FTRACE_DID_FREE, "%s", l->what);
+		freed[i] = l->free.head;
+		cr_assert(freed[i] >= 3996 && freed[i] < 4096, "freed %llu",
+			  (unsigned long long)freed[i]);
+	}
+	cr_assert_neq(freed[0], freed[1]);
+	fs_ftrace_replay_summary(r, &s);
+	cr_assert_eq(s.frees_matched, 2);
+	cr_assert_eq(s.frees_stale, 0);
+	cr_assert_eq(s.frees_reclaimed, 0);
+	cr_assert_eq(s.mapped, 0);
+	/* 100 free before compaction, still 100 after it (2 sources freed, 2
+	 * targets taken), + the 2 pages the trace freed */
+	cr_assert_eq(free_pages(e), 102);
+	struct fs_engine_zone_info zi;
+	fs_engine_zone_info(e, 0, &zi);
+	cr_assert_eq(zi.kind_pages[FS_PAGE_ANON], 0);
+	char why[256];
+	cr_assert(fs_engine_check(e, why, sizeof(why)), "%s", why);
+	fs_ftrace_replay_free(r);
+	fs_engine_free(e);
+	fs_ftrace_free(t);
+}
+
+Test(ftrace_replay, reclaimed_slab_is_not_freed_again)
+{
+	struct fs_ftrace *t = parse_text(
+		LINE_ALLOC("1.0", "0x200", "2", "GFP_KERNEL|__GFP_RECLAIMABLE")
+		LINE_ALLOC("1.1", "0x201", "2", "GFP_KERNEL|__GFP_RECLAIMABLE")
+		LINE_FREE("2.0", "0x200")
+		LINE_FREE("2.1", "0x201"));
+	struct fs_engine *e = tiny_machine();
+	struct fs_ftrace_replay *r = fs_ftrace_replay_new(e, t, NULL);
+	/* The first Reclaimable allocation falls back: it claims the order-10
+	 * block [0, 1024) (pageblocks 0 and 1) and takes pages 0 and 1. */
+	uint64_t slab[2];
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(fs_ftrace_replay_step(r, 1), 1);
+		slab[i] = fs_ftrace_replay_last(r)->alloc.pfn;
+		cr_assert_eq(slab[i], (uint64_t)i);
+		struct fs_page_info pi;
+		cr_assert(fs_engine_page(e, slab[i], &pi));
+		cr_assert_eq(pi.kind, FS_PAGE_SLAB);    /* migratetype=2: Reclaimable */
+	}
+	/* kswapd, balanced, spends the watermark boost of that fallback */
+	struct fs_reclaim_result rr;
+	fs_engine_kswapd(e, -1, 0, &rr);
+	cr_assert_eq(rr.reclaimed, 0);
+	/* kernel pages without another fallback: the Movable pageblocks 2-7
+	 * (6 * 512 = 3072 pages), then [2, 980) of the Reclaimable ones:
+	 * 4096 - 2 - 3072 - 978 = 44 free, below the high watermark (48) */
+	cr_assert_eq(fill_to(e, 4094 - 3072, FS_PAGE_KERNEL), 3072);
+	cr_assert_eq(fill_gfp(e, "GFP_KERNEL|__GFP_RECLAIMABLE", 44, FS_PAGE_KERNEL), 978);
+	/* kswapd shrinks slab: the trace's two pages are all there is */
+	fs_engine_kswapd(e, -1, 0, &rr);
+	cr_assert_eq(rr.slab, 2, "%s", rr.reason);
+	cr_assert_eq(rr.reclaimed, 2);
+	struct fs_ftrace_summary s;
+	fs_ftrace_replay_summary(r, &s);
+	cr_assert_eq(s.reclaimed, 2);
+	cr_assert_eq(s.mapped, 0);              /* not live in the engine any more */
+	/* Two new slab allocations outside the replay take those very pages
+	 * (the order-1 block [0, 2) is the smallest on the Reclaimable lists;
+	 * 44 + 2 = 46 free). The trace's frees must not free them. */
+	uint64_t again[2];
+	for (int i = 0; i < 2; i++) {
+		struct fs_alloc_request req = { .order = 0, .node = -1, .kind = FS_PAGE_SLAB };
+		cr_assert(fs_gfp_parse(fs_engine_profile(e), fs_engine_config(e),
+				       "GFP_KERNEL|__GFP_RECLAIMABLE", &req.gfp, NULL, 0));
+		struct fs_alloc_result res;
+		fs_alloc_result_init(&res);
+		cr_assert(fs_engine_alloc(e, &req, &res), "%s", res.reason);
+		again[i] = res.pfn;
+		fs_alloc_result_clear(&res);
+	}
+	cr_assert((again[0] == slab[0] && again[1] == slab[1]) ||
+		  (again[0] == slab[1] && again[1] == slab[0]),
+		  "new slab pages %llu %llu, reclaimed %llu %llu", (unsigned long long)again[0],
+		  (unsigned long long)again[1], (unsigned long long)slab[0],
+		  (unsigned long long)slab[1]);
+	cr_assert_eq(fs_ftrace_replay_step(r, 10), 2);
+	const struct fs_ftrace_step *l = fs_ftrace_replay_last(r);
+	cr_assert_eq(l->did, FS_FTRACE_DID_FREE_NONE);
+	cr_assert(strstr(l->what, "mm_page_free pfn 0x201: nothing freed (the engine had "
+			 "reclaimed it)"), "%s", l->what);
+	fs_ftrace_replay_summary(r, &s);
+	cr_assert_eq(s.frees, 2);
+	cr_assert_eq(s.frees_reclaimed, 2);
+	cr_assert_eq(s.frees_matched, 0);
+	cr_assert_eq(s.frees_stale, 0);
+	/* the new allocations are still there: 46 - 2 = 44 free */
+	cr_assert_eq(free_pages(e), 44);
+	for (int i = 0; i < 2; i++) {
+		struct fs_page_info pi;
+		cr_assert(fs_engine_page(e, again[i], &pi));
+		cr_assert_eq(pi.kind, FS_PAGE_SLAB);
+	}
+	struct fs_buf b;
+	fs_buf_init(&b);
+	fs_ftrace_summary_format(&s, &b);
+	cr_assert(strstr(b.data, "batched duplicates 0, reclaimed before 2, stale 0\n"), "%s",
+		  b.data);
+	cr_assert(strstr(b.data, "the engine migrated 0 of the replay's allocations (followed) "
+			 "and reclaimed 2\n"), "%s", b.data);
+	fs_buf_free(&b);
+	fs_ftrace_replay_free(r);
+	fs_engine_free(e);
+	fs_ftrace_free(t);
+}
+
+/* A hook holder before the replay (what a workload is). */
+struct seen {
+	uint64_t moved, gone;
+};
+static void count_moves(void *ctx, uint64_t from, uint64_t to, int order)
+{
+	struct seen *s = ctx;
+	(void)from;
+	(void)order;
+	if (to == UINT64_MAX)
+		s->gone++;
+	else
+		s->moved++;
+}
+
+Test(ftrace_replay, chained_hook_is_called_and_set_back)
+{
+	struct fs_ftrace *t = parse_text(
+		LINE_ALLOC("1.0", "0x100", "1", "GFP_HIGHUSER_MOVABLE")
+		LINE_ALLOC("1.1", "0x101", "1", "GFP_HIGHUSER_MOVABLE")
+		LINE_FREE("2.0", "0x100")
+		LINE_FREE("2.1", "0x101")
+		LINE_FREE("2.2", "0x999"));
+	struct fs_engine *e = tiny_machine();
+	struct seen seen = { 0 };
+	fs_engine_set_move_hook(e, count_moves, &seen);
+	struct fs_ftrace_replay_options o;
+	fs_ftrace_replay_options_default(&o);
+	o.chain = count_moves;
+	o.chain_ctx = &seen;
+	struct fs_ftrace_replay *r = fs_ftrace_replay_new(e, t, &o);
+	cr_assert_eq(fs_ftrace_replay_step(r, 2), 2);  /* engine pfns 0, 1 */
+	/* the other holder's pages: 10 page-cache pages at 2 .. 11, then
+	 * kernel pages up to 100 free, as above */
+	cr_assert_eq(fill_to(e, 4096 - 12, FS_PAGE_FILE), 10);
+	cr_assert_eq(fill_to(e, 100, FS_PAGE_KERNEL), 3984);
+	struct fs_compaction_result cr;
+	fs_engine_compact(e, 0, 0, 0, FS_COMPACT_SYNC, &cr);
+	/* 2 anonymous + 10 page-cache pages of pageblock 0 moved; the chained
+	 * hook hears of all 12, the replay follows its own 2 */
+	cr_assert_eq(cr.moved, 12, "%s", cr.reason);
+	cr_assert_eq(seen.moved, 12);
+	struct fs_ftrace_summary s;
+	fs_ftrace_replay_summary(r, &s);
+	cr_assert_eq(s.migrated, 2);
+	/* 2 matched frees; 0x999 was never allocated: a random allocation the
+	 * replay did not make is freed, and (no freed_other) the chained hook
+	 * is told it is gone */
+	cr_assert_eq(fs_ftrace_replay_step(r, 10), 3);
+	fs_ftrace_replay_summary(r, &s);
+	cr_assert_eq(s.frees_matched, 2);
+	cr_assert_eq(s.frees_random, 1);
+	cr_assert_eq(seen.gone, 1);
+	fs_ftrace_replay_free(r);
+	/* the holder's hook is back: reclaim of the page cache left (10, or 9
+	 * when the random free took one) reaches it */
+	struct fs_engine_zone_info zi;
+	fs_engine_zone_info(e, 0, &zi);
+	uint64_t file = zi.kind_pages[FS_PAGE_FILE];
+	cr_assert(file == 10 || file == 9);
+	struct fs_reclaim_result rr;
+	fs_engine_reclaim(e, 0, 32, &rr);
+	cr_assert_eq(rr.reclaimed, file);
+	cr_assert_eq(seen.gone, 1 + file);
+	fs_engine_set_move_hook(e, NULL, NULL);
+	fs_engine_free(e);
+	fs_ftrace_free(t);
+}

@@ -124,8 +124,23 @@ struct fs_ftrace_replay_options {
 	bool replay_failed;
 	/* Fill the last result's verdict (fs_alloc_request.explain); slow. */
 	bool explain;
+	/* Chaining (docs/ftrace-replay.md). The replay sets the engine's move
+	 * hook for its lifetime, so that its map follows compaction and drops
+	 * what reclaim freed. An engine has one hook and cannot be asked for
+	 * it: a caller that has set one (a workload running a `trace:` action)
+	 * passes it here. The replay calls chain(chain_ctx, ...) for every move
+	 * the engine reports, after its own bookkeeping, and sets chain back on
+	 * the engine when it is freed (NULL: none). Replays on one engine must
+	 * nest (free the newer first). */
+	fs_engine_move_fn chain;
+	void *chain_ctx;
+	/* Told (with chain_ctx) of every engine allocation the replay freed that
+	 * it had not made (an unmatched free taking a random allocation), so
+	 * that its owner forgets it. NULL: chain is told instead, as gone (to =
+	 * UINT64_MAX), when set. */
+	void (*freed_other)(void *ctx, uint64_t head, int order);
 };
-/* seed 0, free_unmatched_random and replay_failed true, explain false. */
+/* seed 0, free_unmatched_random and replay_failed true, explain false, no chain. */
 void fs_ftrace_replay_options_default(struct fs_ftrace_replay_options *o);
 
 /* Outcome counts. "trace" is what the traced kernel did, "engine" what the
@@ -158,8 +173,11 @@ struct fs_ftrace_summary {
 	uint64_t frees_batched_dup;             /* mm_page_free_batched not replayed: the trace
 						   has mm_page_free, which the kernel emits for
 						   the same pages */
-	uint64_t frees_stale;                   /* mapped engine allocation no longer there
-						   (reclaimed or migrated by the engine) */
+	uint64_t frees_reclaimed;               /* of a mapped pfn whose engine allocation
+						   the engine's reclaim had freed: nothing freed */
+	uint64_t frees_stale;                   /* mapped engine allocation not where the map
+						   says (freed behind the replay's back): a
+						   safety net, 0 when the replay alone frees */
 
 	/* mm_page_alloc_extfrag against the engine's own fallbacks */
 	uint64_t extfrag;                       /* events in the trace */
@@ -182,6 +200,9 @@ struct fs_ftrace_summary {
 
 	uint64_t mapped;                        /* trace allocations live in the map now */
 	uint64_t mapped_peak;
+	/* the replay's allocations the engine moved (move hook): compaction
+	 * migrated them (the map follows) or reclaim freed them */
+	uint64_t migrated, reclaimed;
 };
 
 struct fs_ftrace_replay;

@@ -13,7 +13,11 @@
  * before tracing began), or is counted unmatched.
  *
  * Both tables hold only live replay allocations, so they are bounded by
- * the engine's allocations, whatever the trace's length.
+ * the engine's allocations, whatever the trace's length. The replay holds
+ * the engine's move hook: when compaction migrates one of its allocations
+ * both tables follow it, and when reclaim frees one the fwd entry is marked
+ * (the trace's free of it then frees nothing: frees_reclaimed) and the rev
+ * entry dropped. A hook the caller had set is chained (options.chain).
  */
 #include "ftrace_priv.h"
 
@@ -46,7 +50,8 @@ struct fs_ftrace_replay {
 	const struct fs_kprofile *p;
 	const struct fs_kconfig *c;
 	size_t pos;
-	struct ftrace_map fwd;          /* trace pfn -> engine head; aux: order | pages left << 8 */
+	/* trace pfn -> engine head; aux: order | pages left << 8 | reclaimed << 31 */
+	struct ftrace_map fwd;
 	struct ftrace_map rev;          /* engine head -> trace pfn */
 	struct gfp_cache *gfp;
 	size_t nr_gfp;
@@ -60,6 +65,8 @@ struct fs_ftrace_replay {
 	struct fs_engine_stats start;
 	struct fs_ftrace_summary sum;
 	struct fs_ftrace_step last;
+	uint64_t nr_reclaimed;          /* fwd entries marked reclaimed */
+	bool last_was_reclaimed;        /* the last event's free found its page reclaimed */
 };
 
 void fs_ftrace_replay_options_default(struct fs_ftrace_replay_options *o)
@@ -78,9 +85,41 @@ static uint64_t next_random(struct fs_ftrace_replay *r)
 	return r->rng * 2685821657736338717ull;
 }
 
+#define AUX_RECLAIMED 0x80000000u
 static uint32_t aux_make(int order, uint32_t left) { return (uint32_t)order | left << 8; }
 static int aux_order(uint32_t aux) { return (int)(aux & 0xff); }
-static uint32_t aux_left(uint32_t aux) { return aux >> 8; }
+static uint32_t aux_left(uint32_t aux) { return (aux & ~AUX_RECLAIMED) >> 8; }
+static bool aux_reclaimed(uint32_t aux) { return aux & AUX_RECLAIMED; }
+
+/* Trace allocations live in the engine now (the marked ones are not). */
+static uint64_t nr_mapped(const struct fs_ftrace_replay *r)
+{
+	return r->fwd.count - r->nr_reclaimed;
+}
+
+/* The engine's move hook: engine allocation from moved to to, or (to =
+ * UINT64_MAX) reclaim freed it. Then the chained hook, for its own. */
+static void engine_moved(void *ctx, uint64_t from, uint64_t to, int order)
+{
+	struct fs_ftrace_replay *r = ctx;
+	const struct ftrace_map_entry *back = ftrace_map_get(&r->rev, from);
+	struct ftrace_map_entry *e = back ? ftrace_map_get(&r->fwd, back->val) : NULL;
+	if (e && e->val == from && !aux_reclaimed(e->aux) && aux_order(e->aux) == order) {
+		uint64_t trace_pfn = e->key;
+		ftrace_map_del(&r->rev, from);
+		if (to == UINT64_MAX) {
+			e->aux |= AUX_RECLAIMED;
+			r->nr_reclaimed++;
+			r->sum.reclaimed++;
+		} else {
+			e->val = to;
+			ftrace_map_put(&r->rev, to, trace_pfn, 0);
+			r->sum.migrated++;
+		}
+	}
+	if (r->o.chain)
+		r->o.chain(r->o.chain_ctx, from, to, order);
+}
 
 struct fs_ftrace_replay *fs_ftrace_replay_new(struct fs_engine *e, const struct fs_ftrace *t,
 					      const struct fs_ftrace_replay_options *o)
@@ -112,6 +151,7 @@ struct fs_ftrace_replay *fs_ftrace_replay_new(struct fs_engine *e, const struct 
 	fs_engine_stats(e, &r->start);
 	r->sum.first_ts = r->sum.last_ts = -1;
 	fs_alloc_result_init(&r->last.alloc);
+	fs_engine_set_move_hook(e, engine_moved, r);
 	return r;
 }
 
@@ -119,6 +159,7 @@ void fs_ftrace_replay_free(struct fs_ftrace_replay *r)
 {
 	if (!r)
 		return;
+	fs_engine_set_move_hook(r->e, r->o.chain, r->o.chain_ctx);
 	fs_alloc_result_clear(&r->last.alloc);
 	ftrace_map_free(&r->fwd);
 	ftrace_map_free(&r->rev);
@@ -193,21 +234,32 @@ static bool still_there(const struct fs_ftrace_replay *r, uint64_t head, int ord
 
 static void forget(struct fs_ftrace_replay *r, uint64_t trace_pfn, uint64_t head)
 {
-	ftrace_map_del(&r->fwd, trace_pfn);
-	const struct ftrace_map_entry *back = ftrace_map_get(&r->rev, head);
-	if (back && back->val == trace_pfn)
+	const struct ftrace_map_entry *e = ftrace_map_get(&r->fwd, trace_pfn);
+	if (e && aux_reclaimed(e->aux))
+		r->nr_reclaimed--;      /* its rev entry went with the reclaim */
+	else if ((e = ftrace_map_get(&r->rev, head)) && e->val == trace_pfn)
 		ftrace_map_del(&r->rev, head);
+	ftrace_map_del(&r->fwd, trace_pfn);
 }
 
-/* Free the engine allocation mapped from trace_pfn; false when it was stale. */
-static bool free_mapped(struct fs_ftrace_replay *r, uint64_t trace_pfn, uint64_t head, int order)
+enum freed { FREED, FREED_BY_RECLAIM, FREED_STALE };
+
+/* Free the engine allocation mapped from trace_pfn (aux: its fwd entry's),
+ * unless reclaim freed it already or it is not there (stale). */
+static enum freed free_mapped(struct fs_ftrace_replay *r, uint64_t trace_pfn, uint64_t head,
+			      uint32_t aux)
 {
-	bool ok = still_there(r, head, order, trace_pfn) &&
-		  fs_engine_free_page(r->e, head, &r->last.free);
+	enum freed how = FREED_STALE;
+	if (aux_reclaimed(aux))
+		how = FREED_BY_RECLAIM;
+	else if (still_there(r, head, aux_order(aux), trace_pfn) &&
+		 fs_engine_free_page(r->e, head, &r->last.free))
+		how = FREED;
 	forget(r, trace_pfn, head);
-	if (ok)
+	if (how == FREED)
 		r->last.did = FS_FTRACE_DID_FREE;
-	return ok;
+	r->last_was_reclaimed = how == FREED_BY_RECLAIM;
+	return how;
 }
 
 /* ---- the events ---- */
@@ -274,16 +326,13 @@ static void do_alloc(struct fs_ftrace_replay *r, const struct fs_ftrace_event *e
 	if (old) {
 		/* its free was lost (ring buffer overrun, tracing started between) */
 		s->remapped++;
-		uint64_t head = old->val;
-		int o = aux_order(old->aux);
-		if (still_there(r, head, o, ev->pfn))
-			fs_engine_free_page(r->e, head, &r->last.free);
-		forget(r, ev->pfn, head);
+		free_mapped(r, ev->pfn, old->val, old->aux);
+		r->last.did = FS_FTRACE_DID_ALLOC;
 	}
 	ftrace_map_put(&r->fwd, ev->pfn, res->pfn, aux_make(order, 1u << order));
 	ftrace_map_put(&r->rev, res->pfn, ev->pfn, 0);
-	if (r->fwd.count > s->mapped_peak)
-		s->mapped_peak = r->fwd.count;
+	if (nr_mapped(r) > s->mapped_peak)
+		s->mapped_peak = nr_mapped(r);
 }
 
 /* Walk the engine's pages, allocation by allocation, and keep (a uniform
@@ -342,6 +391,11 @@ static bool free_random(struct fs_ftrace_replay *r, int order)
 			continue;
 		if (fs_engine_free_page(r->e, head, &r->last.free)) {
 			r->last.did = FS_FTRACE_DID_FREE;
+			/* it may be the chained hook holder's (a workload's) */
+			if (r->o.freed_other)
+				r->o.freed_other(r->o.chain_ctx, head, order);
+			else if (r->o.chain)
+				r->o.chain(r->o.chain_ctx, head, UINT64_MAX, order);
 			return true;
 		}
 	}
@@ -363,20 +417,30 @@ static struct ftrace_map_entry *containing(const struct fs_ftrace_replay *r, uin
 	return NULL;
 }
 
-/* Pages of a mapped allocation freed one part at a time; the last part frees it. */
+/* Count a free event by what free_mapped found. */
+static void count_freed(struct fs_ftrace_summary *s, enum freed how, uint64_t *freed_counter)
+{
+	if (how == FREED)
+		(*freed_counter)++;
+	else if (how == FREED_BY_RECLAIM)
+		s->frees_reclaimed++;
+	else
+		s->frees_stale++;
+}
+
+/* Pages of a mapped allocation freed one part at a time; the last part frees
+ * it (or finds it reclaimed or stale, and is counted so instead). */
 static void free_part(struct fs_ftrace_replay *r, struct ftrace_map_entry *e, int order)
 {
 	struct fs_ftrace_summary *s = &r->sum;
 	uint32_t pages = 1u << order, left = aux_left(e->aux);
-	s->frees_partial++;
 	r->last.did = FS_FTRACE_DID_FREE_NONE;
 	if (pages < left) {
-		e->aux = aux_make(aux_order(e->aux), left - pages);
+		s->frees_partial++;
+		e->aux = aux_make(aux_order(e->aux), left - pages) | (e->aux & AUX_RECLAIMED);
 		return;
 	}
-	uint64_t trace_pfn = e->key, head = e->val;
-	if (!free_mapped(r, trace_pfn, head, aux_order(e->aux)))
-		s->frees_stale++;
+	count_freed(s, free_mapped(r, e->key, e->val, e->aux), &s->frees_partial);
 }
 
 static void do_free(struct fs_ftrace_replay *r, const struct fs_ftrace_event *ev)
@@ -391,10 +455,7 @@ static void do_free(struct fs_ftrace_replay *r, const struct fs_ftrace_event *ev
 			free_part(r, e, order);
 			return;
 		}
-		if (free_mapped(r, ev->pfn, e->val, aorder))
-			s->frees_matched++;
-		else
-			s->frees_stale++;
+		count_freed(s, free_mapped(r, ev->pfn, e->val, e->aux), &s->frees_matched);
 		return;
 	}
 	e = containing(r, ev->pfn, order);
@@ -419,6 +480,7 @@ static void apply(struct fs_ftrace_replay *r, const struct fs_ftrace_event *ev)
 	}
 	r->last.event = ev;
 	r->last.did = FS_FTRACE_DID_NOTHING;
+	r->last_was_reclaimed = false;
 	switch (ev->kind) {
 	case FS_FTRACE_ALLOC:
 		do_alloc(r, ev);
@@ -486,8 +548,9 @@ static void describe_last(struct fs_ftrace_replay *r)
 			 l->free.order);
 		break;
 	case FS_FTRACE_DID_FREE_NONE:
-		snprintf(l->what, sizeof(l->what), "line %u %s pfn %#llx: nothing freed", ev->line,
-			 name, (unsigned long long)ev->pfn);
+		snprintf(l->what, sizeof(l->what), "line %u %s pfn %#llx: nothing freed%s",
+			 ev->line, name, (unsigned long long)ev->pfn,
+			 r->last_was_reclaimed ? " (the engine had reclaimed it)" : "");
 		break;
 	default:
 		snprintf(l->what, sizeof(l->what), "line %u %s: counted", ev->line, name);
@@ -555,7 +618,7 @@ void fs_ftrace_replay_summary(const struct fs_ftrace_replay *r, struct fs_ftrace
 	fs_engine_stats(r->e, &now);
 	out->engine_fallbacks = now.fallbacks - r->start.fallbacks;
 	out->engine_claims = now.claims - r->start.claims;
-	out->mapped = r->fwd.count;
+	out->mapped = nr_mapped(r);
 }
 
 void fs_ftrace_replay_all(struct fs_engine *e, const struct fs_ftrace *t,
@@ -614,11 +677,12 @@ void fs_ftrace_summary_format(const struct fs_ftrace_summary *s, struct fs_buf *
 			      (unsigned long long)s->failed_not_replayed,
 			      (unsigned long long)s->gfp_unknown, (unsigned long long)s->remapped);
 	fs_buf_printf(b, "frees: %llu; matched %llu, partial %llu, random pre-trace %llu, "
-		      "unmatched %llu, batched duplicates %llu, stale %llu\n",
+		      "unmatched %llu, batched duplicates %llu, reclaimed before %llu, stale %llu\n",
 		      (unsigned long long)s->frees, (unsigned long long)s->frees_matched,
 		      (unsigned long long)s->frees_partial, (unsigned long long)s->frees_random,
 		      (unsigned long long)s->frees_unmatched,
-		      (unsigned long long)s->frees_batched_dup, (unsigned long long)s->frees_stale);
+		      (unsigned long long)s->frees_batched_dup,
+		      (unsigned long long)s->frees_reclaimed, (unsigned long long)s->frees_stale);
 	fs_buf_printf(b, "extfrag: trace %llu (fragmenting %llu, change_ownership %llu); engine "
 		      "fallbacks %llu, claims %llu\n", (unsigned long long)s->extfrag,
 		      (unsigned long long)s->extfrag_fragmenting,
@@ -628,8 +692,13 @@ void fs_ftrace_summary_format(const struct fs_ftrace_summary *s, struct fs_buf *
 	if (s->pcp_events)
 		fs_buf_printf(b, "per-cpu list events counted (not replayed): %llu\n",
 			      (unsigned long long)s->pcp_events);
-	fs_buf_printf(b, "mapped now %llu, peak %llu\n", (unsigned long long)s->mapped,
+	fs_buf_printf(b, "mapped now %llu, peak %llu", (unsigned long long)s->mapped,
 		      (unsigned long long)s->mapped_peak);
+	if (s->migrated || s->reclaimed)
+		fs_buf_printf(b, "; the engine migrated %llu of the replay's allocations (followed) "
+			      "and reclaimed %llu", (unsigned long long)s->migrated,
+			      (unsigned long long)s->reclaimed);
+	fs_buf_addc(b, '\n');
 	fs_buf_printf(b, "by order:\n");
 	orders_line(b, "allocs", s->order_allocs);
 	orders_line(b, "engine failed", s->order_allocs_failed);
