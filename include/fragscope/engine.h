@@ -265,6 +265,8 @@ void fs_engine_compact(struct fs_engine *e, int zone, uint64_t gfp, int order,
  * workload, a trace replay) keep them right. A clone starts without one. */
 typedef void (*fs_engine_move_fn)(void *ctx, uint64_t from, uint64_t to, int order);
 void fs_engine_set_move_hook(struct fs_engine *e, fs_engine_move_fn fn, void *ctx);
+/* The hook set now (NULL when none), for a caller that chains to it. */
+fs_engine_move_fn fs_engine_move_hook(const struct fs_engine *e, void **ctx);
 
 /* Simulated time: seconds since the engine started; fs_engine_advance runs
  * what the kernel would do in the background meanwhile (kswapd when woken). */

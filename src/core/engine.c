@@ -364,6 +364,13 @@ void fs_engine_set_move_hook(struct fs_engine *e, fs_engine_move_fn fn, void *ct
 	e->move_ctx = ctx;
 }
 
+fs_engine_move_fn fs_engine_move_hook(const struct fs_engine *e, void **ctx)
+{
+	if (ctx)
+		*ctx = e->move_ctx;
+	return e->move_hook;
+}
+
 const struct fs_kprofile *fs_engine_profile(const struct fs_engine *e) { return e->profile; }
 const struct fs_kconfig *fs_engine_config(const struct fs_engine *e) { return &e->config; }
 size_t fs_engine_nr_zones(const struct fs_engine *e) { return e->nr_zones; }
@@ -443,6 +450,14 @@ void fs_engine_pageblock(const struct fs_engine *e, size_t zone, uint64_t pb,
 	const struct ezone *z = &e->zones[zone];
 	out->mt = z->pb_mt[pb] == HOLE_PB ? FS_MT_COUNT : (enum fs_mt)z->pb_mt[pb];
 	uint64_t first = pb << e->pageblock_order;
+	if (z->pb_mt[pb] == HOLE_PB) {  /* all reserved: no need to look at its pages */
+		uint64_t lo = z->base + first, hi = lo + pb_pages(e);
+		lo = lo > z->start_pfn ? lo : z->start_pfn;
+		hi = hi < z->end_pfn ? hi : z->end_pfn;
+		out->nr_pages = (uint16_t)(hi > lo ? hi - lo : 0);
+		out->kind_pages[FS_PAGE_RESERVED] = out->nr_pages;
+		return;
+	}
 	for (uint64_t s = first; s < first + pb_pages(e); s++) {
 		if (!slot_in_zone(z, s))
 			continue;

@@ -217,7 +217,7 @@ static void meta_init(struct fs_engine *e, const char *release, unsigned page_si
 	e->meta.page_size = page_size;
 	e->meta.pageblock_order = e->pageblock_order;
 	e->meta.nr_orders = e->nr_orders;
-	e->meta.time_base = FS_TIME_EPOCH;
+	e->meta.time_base = FS_TIME_BOOT;       /* a machine from sizes boots at 0 */
 	for (int i = 0; i < e->profile->nr_migratetypes; i++)
 		fs_meta_note_mt(&e->meta, (enum fs_mt)e->profile->migratetypes[i]);
 	fs_copy_str(e->meta.hostname, sizeof(e->meta.hostname), hostname ? hostname : "");

@@ -162,20 +162,15 @@ struct ereq *eng_request(struct fs_engine *e, uint64_t gfp, int order, int node,
 	if (last && last->used && last->gfp == gfp && last->order == order && last->node == node &&
 	    same_task(&last->task, task))
 		return last;            /* a workload repeats its requests */
-	struct ereq *victim = &e->reqs[0];
-	for (size_t i = 0; i < ENGINE_REQ_CACHE; i++) {
-		struct ereq *r = &e->reqs[i];
-		if (r->used && r->gfp == gfp && r->order == order && r->node == node &&
-		    same_task(&r->task, task)) {
-			r->lru = ++e->req_clock;
-			e->last_req = r;
-			return r;
-		}
-		if (!r->used || r->lru < victim->lru)
-			victim = r;
-		if (!r->used)
-			break;
+	/* a direct-mapped first probe: a workload alternates a few requests */
+	struct ereq *home = &e->reqs[(gfp * 0x9e3779b1u + (uint64_t)order * 131 + (uint64_t)node) %
+				     ENGINE_REQ_CACHE];
+	if (home->used && home->gfp == gfp && home->order == order && home->node == node &&
+	    same_task(&home->task, task)) {
+		e->last_req = home;
+		return home;
 	}
+	struct ereq *victim = home;     /* a miss takes the home slot */
 	if (victim->used)
 		fs_zonelist_clear(&victim->zl);
 	memset(victim, 0, sizeof(*victim));

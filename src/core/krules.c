@@ -20,6 +20,7 @@
 #include "fragscope/krules.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,9 @@
  * decision but none of the text: formatting would cost more than the
  * decision. Set for the duration of each public call (calls nest). */
 static _Thread_local bool text_off;
+
+/* Append to a text buffer; nothing at all on the quiet path (not even the call). */
+#define cat(...) do { if (!text_off) cat_text(__VA_ARGS__); } while (0)
 
 struct text_scope {
 	bool saved;
@@ -45,11 +49,10 @@ static void text_end(struct text_scope t)
 	text_off = t.saved;
 }
 
-static void cat(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void cat(char *buf, size_t size, const char *fmt, ...)
+static void cat_text(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void cat_text(char *buf, size_t size, const char *fmt, ...)
 {
-	if (text_off)
-		return;
 	size_t len = strnlen(buf, size);
 	if (len + 1 >= size)
 		return;
@@ -57,6 +60,31 @@ static void cat(char *buf, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf + len, size - len, fmt, ap);
 	va_end(ap);
+}
+
+/* Results start zeroed; on the quiet path the text buffers (most of their
+ * size) only get an empty string, for the engine's millions of calls. */
+static void wmark_reset(struct fs_wmark_result *r)
+{
+	if (!text_off) {
+		memset(r, 0, sizeof(*r));
+		return;
+	}
+	memset(r, 0, offsetof(struct fs_wmark_result, reductions));
+	r->reductions[0] = '\0';
+	memset(&r->free_pages, 0, offsetof(struct fs_wmark_result, assumed) -
+				  offsetof(struct fs_wmark_result, free_pages));
+	r->assumed[0] = '\0';
+}
+
+static void pick_reset(struct fs_pick *pick)
+{
+	if (!text_off) {
+		memset(pick, 0, sizeof(*pick));
+		return;
+	}
+	memset(pick, 0, offsetof(struct fs_pick, why));
+	pick->why[0] = '\0';
 }
 
 /*
@@ -569,7 +597,7 @@ static bool wmark_ok_at(const struct fs_kprofile *p, const struct fs_rules_zone 
 			enum fs_wmark which, int64_t mark, bool mark_known, int classzone,
 			unsigned alloc_flags, struct fs_wmark_result *r)
 {
-	memset(r, 0, sizeof(*r));
+	wmark_reset(r);
 	r->which = which;
 	r->order = order;
 	r->alloc_flags = alloc_flags;
@@ -619,7 +647,7 @@ static bool order0_shortcut(const struct fs_kprofile *p, const struct fs_rules_z
 {
 	bool known;
 	int64_t mark = mark_of(z, which, &known);
-	memset(r, 0, sizeof(*r));
+	wmark_reset(r);
 	r->which = which;
 	r->alloc_flags = alloc_flags;
 	r->found_order = r->found_mt = -1;
@@ -977,7 +1005,7 @@ static bool rmqueue_buddy(const struct fs_kprofile *p, const struct fs_rules_zon
 static bool freelist_pick_body(const struct fs_kprofile *p, const struct fs_rules_zone *z, int order,
 		      enum fs_mt migratetype, unsigned alloc_flags, struct fs_pick *pick)
 {
-	memset(pick, 0, sizeof(*pick));
+	pick_reset(pick);
 	pick->how = FS_PICK_NONE;
 	pick->order = -1;
 	pick->mt = migratetype;
