@@ -18,10 +18,12 @@
 #include "capture_equal.h"
 #include "testutil.h"
 #include "fragscope/capture.h"
+#include "fragscope/engine.h"
 #include "fragscope/klog.h"
 #include "fragscope/live.h"
 #include "fragscope/source.h"
 #include "fragscope/util.h"
+#include "fragscope/workload.h"
 
 #define LIVE_DIR FS_FIXTURES "/live-this-machine"
 #define SAMPLES FS_FIXTURES "/samples"
@@ -1078,4 +1080,332 @@ Test(child, a_command_that_cannot_run_is_null_with_a_reason)
 	cr_assert_null(fs_source_open_child(none, &d));
 	cr_assert_eq(fs_diags_count(&d, FS_SEV_ERROR), 1);
 	fs_diags_clear(&d);
+}
+
+/* ---- engine ----------------------------------------------------------- */
+
+static struct fs_source *small_engine_source(void)
+{
+	struct fs_source *s = fs_source_open_engine(small_engine(), NULL, "engine test");
+	cr_assert_not_null(s);
+	return s;
+}
+
+/* The Normal zone of frame n. */
+static const struct fs_zone *frame_zone(struct fs_source *s, size_t n, struct fs_frame *f)
+{
+	fs_frame_clear(f);
+	cr_assert_eq(fs_source_read(s, n, f), 0, "frame %zu", n);
+	cr_assert_not_null(f->snapshot);
+	const struct fs_zone *z = zone(f->snapshot, "Normal");
+	cr_assert_not_null(z);
+	return z;
+}
+
+static int command(struct fs_source *s, const char *cmd, char *reply, size_t size)
+{
+	reply[0] = '\0';
+	return fs_source_command(s, cmd, reply, size);
+}
+
+#define assert_reply_has(reply, text) \
+	cr_assert(strstr((reply), (text)) != NULL, "reply \"%s\" lacks \"%s\"", (reply), (text))
+
+Test(engine, frame_zero_is_the_machine_at_once)
+{
+	struct fs_source *s = small_engine_source();
+	cr_assert_eq(fs_source_kind(s), FS_SOURCE_ENGINE);
+	cr_assert_str_eq(fs_source_name(s), "engine test");
+	cr_assert_eq(fs_source_count(s), 1);
+	cr_assert_not(fs_source_ended(s));     /* interactive: never ends */
+	cr_assert_eq(fs_source_timeout_ms(s), -1);
+	cr_assert_eq(fs_source_poll(s), 1);    /* frame 0, told once */
+	cr_assert_eq(fs_source_poll(s), 0);
+	cr_assert_not_null(fs_source_engine(s));
+	cr_assert_null(fs_source_last_verdict(s));
+	struct fs_frame f;
+	fs_frame_init(&f);
+	const struct fs_zone *z = frame_zone(s, 0, &f);
+	/* 32768 pages free as 32768 / 1024 = 32 blocks of order 10, Movable */
+	cr_assert_eq(z->free_pages, 32768);
+	cr_assert_eq(z->mt_blocks[FS_MT_MOVABLE][10].value, 32);
+	cr_assert_eq(z->pageblocks[FS_MT_MOVABLE], 64);   /* 32768 / 512 */
+	fs_frame_clear(&f);
+	fs_source_close(s);
+}
+
+Test(engine, alloc_appends_a_frame_and_says_what_it_took)
+{
+	struct fs_source *s = small_engine_source();
+	char reply[1024];
+	cr_assert_eq(command(s, "alloc 3 GFP_KERNEL", reply, sizeof(reply)), 0, "%s", reply);
+	/* Unmovable has no free block: __rmqueue_fallback steals the largest
+	 * Movable one, order 10 at the zone's start, 0x1000; at order >=
+	 * pageblock_order its 2 pageblocks become Unmovable, and expand()
+	 * keeps the first 8 pages for the request. */
+	assert_reply_has(reply, "alloc order-3 GFP_KERNEL: ok, pfn 0x1000 in Node 0 Normal");
+	assert_reply_has(reply, "fallback from Movable order-10, pageblock claimed");
+	cr_assert_eq(fs_source_count(s), 2);
+	cr_assert_eq(fs_source_poll(s), 2);
+	struct fs_frame f;
+	fs_frame_init(&f);
+	const struct fs_zone *z = frame_zone(s, 1, &f);
+	cr_assert_eq(z->free_pages, 32768 - 8);
+	/* the rest of the 1024: 8 + 16 + ... + 512 = 1016, one Unmovable block of
+	 * each order 3 to 9 */
+	for (int o = 3; o <= 9; o++)
+		cr_assert_eq(z->mt_blocks[FS_MT_UNMOVABLE][o].value, 1, "order %d", o);
+	cr_assert_eq(z->mt_blocks[FS_MT_MOVABLE][10].value, 31);
+	cr_assert_eq(z->pageblocks[FS_MT_UNMOVABLE], 2);
+	cr_assert_eq(z->pageblocks[FS_MT_MOVABLE], 62);
+	cr_assert_eq(f.events.count, 0);
+	/* the verdict came with it: the prediction on frame 0 */
+	const struct fs_verdict *v = fs_source_last_verdict(s);
+	cr_assert_not_null(v);
+	cr_assert_eq(v->order, 3);
+	cr_assert_eq(v->outcome, FS_OUTCOME_FAST);
+	fs_frame_clear(&f);
+	fs_source_close(s);
+}
+
+Test(engine, repeated_allocs_and_frees_with_exact_pfns)
+{
+	struct fs_source *s = small_engine_source();
+	char reply[1024];
+	cr_assert_eq(command(s, "alloc 3 GFP_KERNEL", reply, sizeof(reply)), 0, "%s", reply);
+	/* order 0 x4 from the smallest Unmovable block, order 3 at 0x1008:
+	 * 0x1008, then its split remainders 0x1009 (order 0), 0x100a and 0x100b
+	 * (the order-1 at 0x100a) */
+	cr_assert_eq(command(s, "alloc 0 GFP_KERNEL x4 kernel", reply, sizeof(reply)), 0);
+	assert_reply_has(reply, "ok, all 4 (fast path 4, slow path 0");
+	assert_reply_has(reply, "first pfn 0x1008, last pfn 0x100b");
+	cr_assert_eq(fs_source_count(s), 3);   /* one frame for the command */
+	/* free the order-3 at 0x1000: its buddy 0x1008 is in use, no merge */
+	cr_assert_eq(command(s, "free 0x1000", reply, sizeof(reply)), 0, "%s", reply);
+	cr_assert_str_eq(reply, "free 0x1000: freed the order-3 kernel allocation at 0x1000; it "
+			 "merged into an order-3 free block at 0x1000 on the Unmovable list");
+	/* free oldest: the order-3 is gone already, the four order-0s merge
+	 * with everything back to order 10 at 0x1000 (both pageblocks Unmovable) */
+	cr_assert_eq(command(s, "free oldest 9", reply, sizeof(reply)), 0, "%s", reply);
+	cr_assert_str_eq(reply, "free oldest 9: 4 allocations (4 pages) freed; the largest free "
+			 "block they merged into: order-10 at 0x1000; no more allocations made "
+			 "by alloc commands are left");
+	cr_assert_eq(fs_source_count(s), 5);
+	struct fs_frame f;
+	fs_frame_init(&f);
+	const struct fs_zone *z = frame_zone(s, 4, &f);
+	cr_assert_eq(z->free_pages, 32768);
+	cr_assert_eq(z->mt_blocks[FS_MT_UNMOVABLE][10].value, 1);
+	/* freeing again: nothing left to free, no frame */
+	cr_assert_eq(command(s, "free 0x1000", reply, sizeof(reply)), -1);
+	assert_reply_has(reply, "free 0x1000: not freed: ");
+	cr_assert_eq(command(s, "free oldest 1", reply, sizeof(reply)), -1);
+	cr_assert_eq(fs_source_count(s), 5);
+	cr_assert_null(fs_source_last_verdict(s));   /* the last command was no allocation */
+	fs_frame_clear(&f);
+	fs_source_close(s);
+}
+
+Test(engine, a_failed_alloc_has_its_warn_alloc_report)
+{
+	struct fs_source *s = small_engine_source();
+	char reply[1024];
+	/* order 10 (1024 pages) at the low mark: min_free_kbytes = sqrt(131072 *
+	 * 16) = 1448 kB = 362 pages, low = 362 + max(362 / 4, 32768 * 10 /
+	 * 10000) = 452. After k allocations free is 32768 - 1024k, and the check
+	 * needs free - 1023 > 452: k = 30 passes (1025), k = 31 not (1); the
+	 * slow path's min (362) fails too and nothing can be reclaimed or moved
+	 * (all kernel memory). So 31 succeed and number 32 fails. */
+	cr_assert_eq(command(s, "alloc 10 GFP_KERNEL x40", reply, sizeof(reply)), 0, "%s", reply);
+	assert_reply_has(reply, "alloc order-10 GFP_KERNEL x40: 31 allocated, number 32 failed "
+			 "(fails)");
+	assert_reply_has(reply, "(warn_alloc report in the events)");
+	cr_assert_eq(fs_source_count(s), 2);
+	struct fs_frame f;
+	fs_frame_init(&f);
+	const struct fs_zone *z = frame_zone(s, 1, &f);
+	cr_assert_eq(z->free_pages, 32768 - 31 * 1024);
+	cr_assert_eq(f.events.count, 1);
+	const struct fs_report *r = &f.events.items[0];
+	cr_assert_eq(r->kind, FS_REPORT_PAGE_ALLOC);
+	cr_assert_eq(r->order, 10);
+	cr_assert(r->has_mode);
+	cr_assert_not_null(r->snapshot);
+	/* the failure is explained: a verdict that says it fails */
+	const struct fs_verdict *v = fs_source_last_verdict(s);
+	cr_assert_not_null(v);
+	cr_assert_eq(v->outcome, FS_OUTCOME_FAILS);
+	/* __GFP_NOWARN: no report, the frame still comes */
+	cr_assert_eq(command(s, "alloc 10 GFP_KERNEL|__GFP_NOWARN", reply, sizeof(reply)), 0);
+	assert_reply_has(reply, ": failed (fails)");
+	cr_assert_null(strstr(reply, "warn_alloc"));
+	cr_assert_eq(fs_source_count(s), 3);
+	fs_frame_clear(&f);
+	cr_assert_eq(fs_source_read(s, 2, &f), 0);
+	cr_assert_eq(f.events.count, 0);
+	fs_frame_clear(&f);
+	fs_source_close(s);
+}
+
+Test(engine, reclaim_compact_drain_kswapd_reply_with_numbers)
+{
+	struct fs_source *s = small_engine_source();
+	char reply[1024];
+	/* nothing but free memory: nothing to drain, reclaim or move, no frame */
+	cr_assert_eq(command(s, "drain", reply, sizeof(reply)), 0);
+	cr_assert_str_eq(reply, "drain: 0 per-cpu pages back on the buddy lists (there were none)");
+	cr_assert_eq(command(s, "reclaim", reply, sizeof(reply)), 0);
+	assert_reply_has(reply, "reclaim 32: reclaimed 0 of ");
+	cr_assert_eq(command(s, "kswapd", reply, sizeof(reply)), 0);
+	assert_reply_has(reply, "kswapd: reclaimed 0 of ");
+	cr_assert_eq(command(s, "compact", reply, sizeof(reply)), 0);
+	assert_reply_has(reply, "compact (whole zone): Node 0 Normal: moved 0 pages");
+	cr_assert_eq(command(s, "compact Normal 3", reply, sizeof(reply)), 0);
+	assert_reply_has(reply, "compact: Node 0 Normal: moved 0 pages");
+	assert_reply_has(reply, "order-3 available");
+	cr_assert_eq(command(s, "compact 0:normal 9 GFP_KERNEL", reply, sizeof(reply)), 0);
+	cr_assert_eq(fs_source_count(s), 1);
+	/* 64 anonymous pages, then a reclaim: anon is never reclaimed (no swap) */
+	cr_assert_eq(command(s, "alloc 0 GFP_HIGHUSER_MOVABLE x64 anon", reply, sizeof(reply)), 0);
+	cr_assert_eq(fs_source_count(s), 2);
+	cr_assert_eq(command(s, "reclaim 64", reply, sizeof(reply)), 0);
+	assert_reply_has(reply, "reclaim 64: reclaimed 0 of ");
+	cr_assert_eq(fs_source_count(s), 2);
+	/* page cache is: 64 file pages, reclaim 64 frees them all */
+	cr_assert_eq(command(s, "alloc 0 GFP_HIGHUSER_MOVABLE x64 file", reply, sizeof(reply)), 0);
+	cr_assert_eq(command(s, "reclaim 64", reply, sizeof(reply)), 0);
+	assert_reply_has(reply, "reclaim 64: reclaimed 64 of ");
+	assert_reply_has(reply, "(page cache 64, slab 0)");
+	cr_assert_eq(fs_source_count(s), 4);
+	fs_source_close(s);
+}
+
+Test(engine, bad_commands_change_nothing_and_say_why)
+{
+	struct fs_source *s = small_engine_source();
+	char reply[1024];
+	static const struct {
+		const char *command, *reply;
+	} cases[] = {
+		{ "", "no command; the engine takes: alloc ORDER GFP" },
+		{ "frobnicate 3", "unknown command \"frobnicate\"; the engine takes: alloc ORDER" },
+		{ "alloc", "alloc ORDER GFP [xN] [KIND]: which order and gfp mask? e.g. alloc 3 "
+			   "GFP_KERNEL" },
+		{ "alloc 11 GFP_KERNEL", "ORDER is a number from 0 to 10, got \"11\"" },
+		{ "alloc -1 GFP_KERNEL", "ORDER is a number from 0 to 10, got \"-1\"" },
+		{ "alloc 3 GFP_BOGUS", "not a gfp mask for kernel 6.6: GFP_BOGUS" },
+		{ "alloc 3 GFP_KERNEL x0", "xN is x1 to x1000000, got \"x0\"" },
+		{ "alloc 3 GFP_KERNEL pcp", "\"pcp\" is neither xN nor a kind (kernel, anon, file, "
+					    "slab)" },
+		{ "free", "free PFN | free random N | free oldest N" },
+		{ "free zebra", "\"zebra\" is no page frame number" },
+		{ "free 0x", "\"0x\" is no page frame number" },
+		{ "free 4096", "free 0x1000: not freed: " },    /* decimal 4096 = 0x1000, free */
+		{ "free 0x100000", "free 0x100000: no zone holds that pfn" },
+		{ "free random 0", "free random N: N is 1 to 1000000, got \"0\"" },
+		{ "reclaim lots", "reclaim [N]: N is the pages to reclaim (default 32), got \"lots\"" },
+		{ "compact Highmem", "no zone \"Highmem\"" },
+		{ "compact Normal 99", "ORDER is a number from 0 to 10, got \"99\"" },
+		{ "kswapd now", "kswapd takes no arguments" },
+		{ "step", "step: no workload runs on this engine" },
+		{ "run", "run: no workload runs on this engine" },
+		{ "a b c d e f g h i", "a: too many words (at most 8)" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_assert_eq(command(s, cases[i].command, reply, sizeof(reply)), -1, "\"%s\": %s",
+			     cases[i].command, reply);
+		assert_reply_has(reply, cases[i].reply);
+	}
+	cr_assert_eq(fs_source_count(s), 1);
+	cr_assert_eq(command(s, "help", reply, sizeof(reply)), 0);
+	assert_reply_has(reply, "engine commands: alloc ORDER GFP [xN] [kernel|anon|file|slab]");
+	/* a short buffer is cut, not overrun */
+	char small[8];
+	cr_assert_eq(fs_source_command(s, "frobnicate", small, sizeof(small)), -1);
+	cr_assert_str_eq(small, "unknown");
+	fs_source_close(s);
+}
+
+Test(engine, keeps_the_newest_frames_only)
+{
+	struct fs_source *s = small_engine_source();
+	char reply[256];
+	/* 300 commands that each change the state: frames 0 .. 300, of which the
+	 * newest FS_ENGINE_KEEP_FRAMES (256) stay: 301 - 256 = 45 is the first */
+	for (int i = 0; i < 300; i++)
+		cr_assert_eq(command(s, "alloc 0 GFP_KERNEL", reply, sizeof(reply)), 0);
+	cr_assert_eq(fs_source_count(s), 301);
+	cr_assert_eq(fs_source_first(s), 301 - FS_ENGINE_KEEP_FRAMES);
+	struct fs_frame f;
+	fs_frame_init(&f);
+	cr_assert_eq(fs_source_read(s, 44, &f), -1);
+	cr_assert(has_diag(fs_source_diags(s), FS_SEV_ERROR, "frame 44 is no longer kept"));
+	const struct fs_zone *z = frame_zone(s, 300, &f);
+	cr_assert_eq(z->free_pages, 32768 - 300);
+	z = frame_zone(s, 45, &f);
+	cr_assert_eq(z->free_pages, 32768 - 45);
+	fs_frame_clear(&f);
+	fs_source_close(s);
+}
+
+Test(engine, free_random_frees_what_is_allocated)
+{
+	struct fs_source *s = small_engine_source();
+	char reply[1024];
+	cr_assert_eq(command(s, "alloc 0 GFP_KERNEL x100", reply, sizeof(reply)), 0);
+	/* 100 single pages are all there is to find */
+	cr_assert_eq(command(s, "free random 40", reply, sizeof(reply)), 0, "%s", reply);
+	assert_reply_has(reply, "free random 40: 40 allocations (40 pages) freed");
+	cr_assert_eq(command(s, "free random 100", reply, sizeof(reply)), 0, "%s", reply);
+	assert_reply_has(reply, "free random 100: 60 allocations (60 pages) freed");
+	assert_reply_has(reply, "; that is every allocation there was");
+	struct fs_frame f;
+	fs_frame_init(&f);
+	const struct fs_zone *z = frame_zone(s, fs_source_count(s) - 1, &f);
+	cr_assert_eq(z->free_pages, 32768);
+	fs_frame_clear(&f);
+	cr_assert_eq(command(s, "free random 1", reply, sizeof(reply)), -1);
+	fs_source_close(s);
+}
+
+Test(engine, a_workload_steps_runs_and_ends)
+{
+	struct fs_workload *w;
+	struct fs_source *s = tick_workload_source("simulate t.yaml", &w);
+	char reply[1024];
+	cr_assert_eq(fs_source_timeout_ms(s), -1);   /* paused until told to run */
+	cr_assert_eq(command(s, "step", reply, sizeof(reply)), 0, "%s", reply);
+	/* one tick: 1 s, 10 allocations */
+	assert_reply_has(reply, "step: t=1.0s: fill: 10 operations, 0 failed");
+	cr_assert_eq(fs_source_count(s), 2);
+	struct fs_frame f;
+	fs_frame_init(&f);
+	const struct fs_zone *z = frame_zone(s, 1, &f);
+	cr_assert_eq(z->free_pages, 32768 - 10);
+	cr_assert_eq(command(s, "step 0", reply, sizeof(reply)), -1);
+	assert_reply_has(reply, "step [SECONDS]: simulated seconds > 0");
+	/* run at x20: the 2 s left take about 0.1 s, a frame at least 50 ms apart */
+	fs_source_set_speed(s, 20);
+	cr_assert_eq(command(s, "run", reply, sizeof(reply)), 0);
+	assert_reply_has(reply, "run: the workload runs at x20 simulated time");
+	cr_assert(fs_source_timeout_ms(s) >= 0);
+	double end = now() + 10;
+	while (!fs_source_ended(s) && now() < end) {
+		int t = fs_source_timeout_ms(s);
+		cr_assert(t >= 0 && t <= 2000, "timeout %d", t);
+		poll(NULL, 0, t);
+		fs_source_poll(s);
+	}
+	cr_assert(fs_source_ended(s));
+	cr_assert_eq(fs_source_timeout_ms(s), -1);
+	z = frame_zone(s, fs_source_count(s) - 1, &f);
+	cr_assert_eq(z->free_pages, 32768 - 30);   /* 3 s x 10 */
+	/* ended: the frames stay, commands are refused */
+	size_t count = fs_source_count(s);
+	cr_assert_eq(command(s, "alloc 0 GFP_KERNEL", reply, sizeof(reply)), -1);
+	assert_reply_has(reply, "the workload has finished and this source has ended");
+	cr_assert_eq(fs_source_count(s), count);
+	fs_frame_clear(&f);
+	fs_source_close(s);   /* frees run and e */
+	fs_workload_free(w);
 }

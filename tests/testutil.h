@@ -1,7 +1,7 @@
 /*
  * testutil.h - what the Criterion suites of live data, sources and the view
- * share: diagnostics lookups, scratch directories, zones by name, and the
- * Android sample's report as /dev/kmsg records.
+ * share: diagnostics lookups, scratch directories, zones by name, the
+ * Android sample's report as /dev/kmsg records, and a small engine.
  */
 #ifndef FRAGSCOPE_TESTUTIL_H
 #define FRAGSCOPE_TESTUTIL_H
@@ -12,8 +12,11 @@
 #include <string.h>
 
 #include "fragscope/diag.h"
+#include "fragscope/engine.h"
 #include "fragscope/snapshot.h"
+#include "fragscope/source.h"
 #include "fragscope/util.h"
+#include "fragscope/workload.h"
 
 #define TU_ANDROID_LOG FS_FIXTURES "/samples/android-4.19-arm64-wifi-order3-atomic-cma.log"
 
@@ -92,6 +95,61 @@ static inline char *android_report_as_kmsg(size_t *out_len)
 	free(text);
 	*out_len = b.len;
 	return fs_buf_take(&b);
+}
+
+/*
+ * A small machine: one Normal zone of 32768 pages (128 MiB) from pfn 0x1000,
+ * kernel 6.6: 64 pageblocks of 512 pages (pageblock order 9), all free in
+ * Movable pageblocks as 32 blocks of order 10. Layout seed 1.
+ */
+static inline struct fs_engine *small_engine(void)
+{
+	struct fs_engine_machine m;
+	memset(&m, 0, sizeof(m));
+	fs_copy_str(m.kernel_release, sizeof(m.kernel_release), "6.6.30");
+	m.nr_zones = 1;
+	fs_copy_str(m.zones[0].name, sizeof(m.zones[0].name), "Normal");
+	m.zones[0].start_pfn = 0x1000;
+	m.zones[0].spanned = 32768;
+	struct fs_engine_options o;
+	memset(&o, 0, sizeof(o));
+	o.seed = 1;
+	struct fs_diags d = { 0 };
+	struct fs_engine *e = fs_engine_new(&m, &o, &d);
+	cr_assert_not_null(e, "%s", d.count ? d.items[0].message : "?");
+	fs_diags_clear(&d);
+	return e;
+}
+
+/* A workload of three one-second ticks, ten order-0 GFP_KERNEL a second,
+ * on a machine like small_engine's. */
+#define TU_TICK_WORKLOAD \
+	"name: tick test\n" \
+	"tick: 1\n" \
+	"machine:\n" \
+	"  kernel: \"6.6.30\"\n" \
+	"  zones:\n" \
+	"    - { name: Normal, start_pfn: 4096, pages: 32768 }\n" \
+	"phases:\n" \
+	"  - name: fill\n" \
+	"    duration: 3\n" \
+	"    actions:\n" \
+	"      - { alloc: GFP_KERNEL, order: 0, rate: 10 }\n"
+
+/* The engine source of TU_TICK_WORKLOAD (seed 1), named name; *w must be
+ * freed (fs_workload_free) after the source is closed. */
+static inline struct fs_source *tick_workload_source(const char *name, struct fs_workload **w)
+{
+	static const char text[] = TU_TICK_WORKLOAD;
+	struct fs_diags d = { 0 };
+	*w = fs_workload_parse(text, strlen(text), "t.yaml", &d);
+	cr_assert_not_null(*w, "%s", d.count ? d.items[0].message : "?");
+	struct fs_engine *e = fs_workload_engine_new(*w, NULL, 1, &d);
+	cr_assert_not_null(e, "%s", d.count ? d.items[0].message : "?");
+	struct fs_workload_run *run = fs_workload_start(*w, e, 1, &d);
+	cr_assert_not_null(run, "%s", d.count ? d.items[0].message : "?");
+	fs_diags_clear(&d);
+	return fs_source_open_engine(e, run, name);
 }
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * source.h - where frames come from, behind one interface: this machine
  * live, a replayed file, a child process streaming a capture (adb/ssh
- * later), and the simulation engine (later, through fs_source_command).
+ * later), and the simulation engine (driven through fs_source_command).
  *
  * A front end never knows which source it has. Its loop is:
  *
@@ -30,7 +30,7 @@ enum fs_source_kind {
 	FS_SOURCE_LIVE,         /* this machine's /proc and /dev/kmsg */
 	FS_SOURCE_REPLAY,       /* captures, kernel logs, bugreports, proc dumps */
 	FS_SOURCE_CHILD,        /* a child process writing a capture stream to stdout */
-	FS_SOURCE_ENGINE,       /* the simulation engine (later) */
+	FS_SOURCE_ENGINE,       /* the simulation engine (fs_source_open_engine) */
 };
 const char *fs_source_kind_name(enum fs_source_kind k);   /* "live", "replay" ... */
 
@@ -70,6 +70,38 @@ struct fs_source *fs_source_open_frames(struct fs_frame_list *frames, const char
  * exits, the source ends (fs_source_ended) with its exit status as a
  * diagnostic; what arrived stays readable. */
 struct fs_source *fs_source_open_child(char *const argv[], struct fs_diags *diags);
+
+/* ---- the engine ---- */
+struct fs_engine;
+struct fs_workload_run;
+struct fs_verdict;
+#define FS_ENGINE_KEEP_FRAMES 256   /* frames kept readable, as live keeps its newest */
+/*
+ * The allocator engine as a source: frame 0 is fs_engine_snapshot(e) at
+ * once, and every change of state appends a frame (the snapshot, plus the
+ * warn_alloc report of each failed allocation as its event). Only the
+ * newest FS_ENGINE_KEEP_FRAMES stay readable. The source takes over e and
+ * run (fs_source_close frees both; run's workload must outlive the source).
+ *
+ * fs_source_command takes (see fragscope(1), ENGINE COMMANDS):
+ *   alloc ORDER GFP [xN] [KIND]   free PFN | free random N | free oldest N
+ *   reclaim [N]   kswapd   compact [ZONE] [ORDER]   drain   help
+ * and with a workload (run not NULL): step [SECONDS], run, pause. A running
+ * workload advances with simulated time at the speed fs_source_set_speed
+ * gives (fs_source_timeout_ms / fs_source_poll); when it finishes the
+ * source ends. run NULL: interactive only, never ends.
+ */
+struct fs_source *fs_source_open_engine(struct fs_engine *e, struct fs_workload_run *run,
+					const char *name);
+/* The engine behind an engine source (its current state), NULL for other kinds. */
+struct fs_engine *fs_source_engine(struct fs_source *s);
+/* The verdict of the last allocation command (the prediction on the state
+ * before it, every step), NULL when the last command was no allocation or
+ * for other kinds. Valid until the next command or close. */
+const struct fs_verdict *fs_source_last_verdict(const struct fs_source *s);
+/* Simulated seconds per real second for a running workload (default 1);
+ * no effect on other kinds. */
+void fs_source_set_speed(struct fs_source *s, double factor);
 
 /* ---- common ---- */
 enum fs_source_kind fs_source_kind(const struct fs_source *s);

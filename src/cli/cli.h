@@ -35,6 +35,9 @@ int cmd_gfp(int argc, char **argv);
 void cmd_gfp_usage(FILE *out);
 int cmd_explain(int argc, char **argv);
 void cmd_explain_usage(FILE *out);
+/* cmd_simulate.c: workloads and ftrace traces on the allocator engine. */
+int cmd_simulate(int argc, char **argv);
+void cmd_simulate_usage(FILE *out);
 /* cmd_tui.c: the interactive view, live (no argument) or replaying files. */
 int cmd_live(int argc, char **argv);
 void cmd_live_usage(FILE *out);
@@ -53,6 +56,10 @@ void cli_print_diags(FILE *out, const struct fs_diags *d, const char *indent);
 bool cli_parse_seconds(const char *s, double *out);
 /* Parse a decimal integer, optionally negative; false when it is not one. */
 bool cli_parse_long(const char *s, long *out);
+/* Nothing the user recorded is lost: true (after "CMD: PATH already exists (N bytes) and may
+ * hold a recording: use --force ..." on stderr) when path is an existing non-empty file and
+ * force is not set; false when writing it is fine (path NULL included). */
+bool cli_refuse_clobber(const char *cmd, const char *path, bool force);
 
 /* show_text.c: the human-readable rendering. */
 struct show_position {

@@ -75,18 +75,6 @@ void cmd_capture_usage(FILE *out)
 		"  -h, --help          this help\n");
 }
 
-/* Nothing the user recorded is lost: an existing recording is not
- * truncated unless they say so. */
-static int refuse_overwrite(const struct capture_opts *o)
-{
-	long long size;
-	if (o->force || !fs_capture_would_clobber(o->output, &size))
-		return 0;
-	cli_error("capture: %s already exists (%lld bytes) and may hold a recording: "
-		  "use --force to overwrite it, or another name", o->output, size);
-	return -1;
-}
-
 static int parse_options(struct capture_opts *o, int argc, char **argv)
 {
 	enum { OPT_INTERVAL = 256, OPT_COUNT, OPT_PROC_ROOT, OPT_KMSG, OPT_FORCE };
@@ -152,7 +140,8 @@ static int parse_options(struct capture_opts *o, int argc, char **argv)
 		cli_error("capture: -o FILE is required");
 		return -1;
 	}
-	return refuse_overwrite(o);
+	/* an existing recording is not truncated unless they say so */
+	return cli_refuse_clobber("capture", o->output, o->force) ? -1 : 0;
 }
 
 static void install_handlers(void)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fragscope/capture.h"
 
 static const struct fs_command commands[] = {
 	{ "live", "the interactive view of this machine (the default)", cmd_live,
@@ -26,6 +27,8 @@ static const struct fs_command commands[] = {
 	  cmd_gfp_usage },
 	{ "explain", "would an allocation succeed, and why (or why a logged one failed)",
 	  cmd_explain, cmd_explain_usage },
+	{ "simulate", "run a workload or an ftrace trace on the allocator engine",
+	  cmd_simulate, cmd_simulate_usage },
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -71,6 +74,16 @@ bool cli_parse_long(const char *s, long *out)
 	if (end == s || *end != '\0' || errno != 0)
 		return false;
 	*out = v;
+	return true;
+}
+
+bool cli_refuse_clobber(const char *cmd, const char *path, bool force)
+{
+	long long size;
+	if (!path || force || !fs_capture_would_clobber(path, &size))
+		return false;
+	cli_error("%s: %s already exists (%lld bytes) and may hold a recording: "
+		  "use --force to overwrite it, or another name", cmd, path, size);
 	return true;
 }
 
@@ -147,6 +160,7 @@ int main(int argc, char **argv)
 		argv[0] = (char *)"show";
 		return cmd_show(argc, argv);
 	}
-	cli_error("no command \"%s\"; commands: live, replay, show, capture, gfp, explain, help", first);
+	cli_error("no command \"%s\"; commands: live, replay, show, capture, gfp, explain, simulate, "
+		  "help", first);
 	return FS_EXIT_USAGE;
 }

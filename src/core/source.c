@@ -3,7 +3,8 @@
  * makes go through a small table of what each kind does (source_live.c,
  * source_replay.c, source_child.c). What all kinds share is here: the
  * range check on frame numbers, the copy of a frame handed out, the ring
- * of newest frames, and the answer to commands (none take any yet).
+ * of newest frames, and the answer to commands for the kinds that take
+ * none (only the engine, source_engine.c, does).
  */
 #include "source_priv.h"
 
@@ -170,11 +171,31 @@ const struct fs_diags *fs_source_diags(const struct fs_source *s)
 
 int fs_source_command(struct fs_source *s, const char *command, char *reply, size_t reply_size)
 {
-	(void)s;
-	(void)command;
-	if (reply && reply_size)
-		snprintf(reply, reply_size, "this source takes no commands");
+	char scratch[8];
+	if (!reply || !reply_size) {
+		reply = scratch;
+		reply_size = sizeof(scratch);
+	}
+	if (s->ops->command)
+		return s->ops->command(s, command ? command : "", reply, reply_size);
+	snprintf(reply, reply_size, "this source takes no commands");
 	return -1;
+}
+
+struct fs_engine *fs_source_engine(struct fs_source *s)
+{
+	return s && s->ops->engine ? s->ops->engine(s) : NULL;
+}
+
+const struct fs_verdict *fs_source_last_verdict(const struct fs_source *s)
+{
+	return s && s->ops->last_verdict ? s->ops->last_verdict(s) : NULL;
+}
+
+void fs_source_set_speed(struct fs_source *s, double factor)
+{
+	if (s && s->ops->set_speed)
+		s->ops->set_speed(s, factor);
 }
 
 void fs_source_close(struct fs_source *s)

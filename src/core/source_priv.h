@@ -17,6 +17,12 @@ struct fs_source_ops {
 	int (*read)(struct fs_source *s, size_t n, struct fs_frame *out);
 	/* Free the kind's own state (not the common part). */
 	void (*close)(struct fs_source *s);
+	/* Optional (NULL: takes none / has none): fs_source_command and the
+	 * engine's accessors. */
+	int (*command)(struct fs_source *s, const char *command, char *reply, size_t reply_size);
+	struct fs_engine *(*engine)(struct fs_source *s);
+	const struct fs_verdict *(*last_verdict)(const struct fs_source *s);
+	void (*set_speed)(struct fs_source *s, double factor);
 };
 
 struct fs_source {
