@@ -4,20 +4,26 @@
  * history and sparklines, heatmap cell text and the request overlay.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fragscope/input.h"
+#include "fragscope/theme.h"
+#include "fragscope/tui_pbmap.h"
+#include "fragscope/engine.h"
 #include "fragscope/tui_heat.h"
 #include "fragscope/tui_keys.h"
 #include "fragscope/tui_layout.h"
 #include "fragscope/tui_trend.h"
 #include "fragscope/verdict.h"
+#include "testutil.h"
 
 /* ---- layout ---- */
 
 static struct tui_layout layout_for(int cols, int rows, int nr_rows, int nr_orders, bool timeline)
 {
-	struct tui_layout_input in = { cols, rows, nr_rows, nr_orders, timeline, TUI_PANE_VERDICT };
+	struct tui_layout_input in = { cols, rows, nr_rows, nr_orders, timeline, TUI_PANE_VERDICT,
+				       false, 0 };
 	struct tui_layout l;
 	tui_layout_compute(&in, &l);
 	return l;
@@ -42,7 +48,7 @@ static void assert_sane(const struct tui_layout *l, int cols, int rows)
 {
 	const struct tui_rect *all[] = {
 		&l->tabs, &l->zone_header, &l->heatmap, &l->request, &l->pane_tabs,
-		&l->pane[0], &l->pane[1], &l->pane[2], &l->timeline, &l->status,
+		&l->pane[0], &l->pane[1], &l->pane[2], &l->pane[3], &l->timeline, &l->status,
 	};
 	size_t n = sizeof(all) / sizeof(all[0]);
 	for (size_t i = 0; i < n; i++) {
@@ -597,4 +603,222 @@ Test(heat, zone_visibility)
 	cr_assert(!tui_zone_visible(&z));       /* zoneinfo's empty Movable zone */
 	z.managed = 1;
 	cr_assert(tui_zone_visible(&z));
+}
+
+/* ---- the engine: layout with the pageblock map, its keys, its cells, its colours ---- */
+
+static struct tui_layout engine_layout(int cols, int rows, enum tui_pane pane, uint64_t pbs)
+{
+	struct tui_layout_input in = { cols, rows, 6, 11, false, pane, true, pbs };
+	struct tui_layout l;
+	tui_layout_compute(&in, &l);
+	assert_sane(&l, cols, rows);
+	return l;
+}
+
+Test(layout, the_pageblock_map_at_eighty_by_twentyfour_is_a_shared_pane)
+{
+	/* tabs, header, heatmap (1 + 6 + 1 rows) at 2..9, request 10, pane tabs
+	 * 11, the pane 12..22, status 23: the map takes its turn (b) */
+	struct tui_layout l = engine_layout(80, 24, TUI_PANE_VERDICT, 320);
+	cr_assert(l.shared_pane && l.pageblocks);
+	cr_assert_eq(tui_layout_nr_pane_tabs(&l), 4);
+	cr_assert_eq(l.pane[TUI_PANE_PAGEBLOCKS].h, 0);
+	l = engine_layout(80, 24, TUI_PANE_PAGEBLOCKS, 320);
+	cr_assert_eq(l.pane[TUI_PANE_PAGEBLOCKS].y, 12);
+	cr_assert_eq(l.pane[TUI_PANE_PAGEBLOCKS].h, 11);
+	cr_assert_eq(l.pane[TUI_PANE_PAGEBLOCKS].w, 80);
+	cr_assert_eq(l.pane[TUI_PANE_VERDICT].h, 0);
+	/* not an engine: three tabs, and asking for the map shows the verdict */
+	struct tui_layout_input in = { 80, 24, 6, 11, false, TUI_PANE_PAGEBLOCKS, false, 0 };
+	tui_layout_compute(&in, &l);
+	cr_assert_eq(tui_layout_nr_pane_tabs(&l), 3);
+	cr_assert_eq(l.pane[TUI_PANE_PAGEBLOCKS].h, 0);
+	cr_assert_eq(l.pane[TUI_PANE_VERDICT].h, 11);
+}
+
+Test(layout, the_pageblock_map_on_a_wide_terminal_sits_above_the_trends)
+{
+	/* 200x60: heatmap 13 + 11 x 8 + 10 = 111 wide at rows 2..9, request 10;
+	 * under it rows 11..58 (48): the map wants 1 + ceil(320 / 111) = 4 rows */
+	struct tui_layout l = engine_layout(200, 60, TUI_PANE_VERDICT, 320);
+	cr_assert(l.wide);
+	const struct tui_rect *m = &l.pane[TUI_PANE_PAGEBLOCKS], *t = &l.pane[TUI_PANE_TRENDS];
+	cr_assert_eq(m->y, 11);
+	cr_assert_eq(m->x, 0);
+	cr_assert_eq(m->w, 111);
+	cr_assert_eq(m->h, 4);
+	cr_assert_eq(t->y, 15);
+	cr_assert_eq(t->h, 48 - 4);
+	/* a zone of 12288 pageblocks wants 112 rows: half of the 48 it gets */
+	l = engine_layout(200, 60, TUI_PANE_VERDICT, 12288);
+	cr_assert_eq(l.pane[TUI_PANE_PAGEBLOCKS].h, 24);
+	cr_assert_eq(l.pane[TUI_PANE_TRENDS].h, 24);
+}
+
+Test(layout, the_pageblock_map_on_a_tall_narrow_terminal_is_stacked)
+{
+	/* 80x60: under the request 60 - 1 - 11 = 48 rows, enough for the four
+	 * panes; the map's 1 + ceil(320 / 80) = 5 rows */
+	struct tui_layout l = engine_layout(80, 60, TUI_PANE_VERDICT, 320);
+	cr_assert_not(l.shared_pane);
+	cr_assert_eq(l.pane[TUI_PANE_PAGEBLOCKS].h, 5);
+	cr_assert(l.pane[TUI_PANE_VERDICT].h >= 9);
+	for (int c = 40; c <= 300; c += 7)
+		for (int r = 10; r <= 90; r += 5)
+			engine_layout(c, r, (enum tui_pane)((c + r) % TUI_PANE_COUNT),
+				      (uint64_t)c * (uint64_t)r);
+}
+
+Test(keys, engine_bindings)
+{
+	struct tui_keys k;
+	tui_keys_init(&k, true);
+	/* any source forks; the engine's keys only work on the engine */
+	cr_assert_eq(tui_keys_feed(&k, 'f').kind, TUI_ACT_FORK);
+	cr_assert_eq(tui_keys_feed(&k, 'F').kind, TUI_ACT_RETURN);
+	cr_assert_eq(tui_keys_feed(&k, 'a').kind, TUI_ACT_NONE);
+	cr_assert_eq(tui_keys_feed(&k, ' ').kind, TUI_ACT_PLAY);
+	struct tui_action b = tui_keys_feed(&k, 'b');
+	cr_assert_eq(b.kind, TUI_ACT_PANE);
+	cr_assert_eq(b.arg, TUI_PANE_PAGEBLOCKS);
+	tui_keys_init(&k, false);
+	k.engine = true;
+	static const struct { int key; int arg; } eng[] = {
+		{ 'a', TUI_ENG_ALLOC }, { 'x', TUI_ENG_FREE_RANDOM }, { 'c', TUI_ENG_COMPACT },
+		{ 'r', TUI_ENG_RECLAIM }, { ' ', TUI_ENG_RUN }, { '.', TUI_ENG_STEP },
+	};
+	for (size_t i = 0; i < sizeof(eng) / sizeof(eng[0]); i++) {
+		struct tui_action a = tui_keys_feed(&k, eng[i].key);
+		cr_assert_eq(a.kind, TUI_ACT_ENGINE, "key %c", eng[i].key);
+		cr_assert_eq(a.arg, eng[i].arg, "key %c", eng[i].key);
+	}
+	cr_assert_eq(tui_keys_feed(&k, '>').kind, TUI_ACT_SPEED);
+	cr_assert(strstr(tui_keys_hints(&k), "a alloc  x free  c compact  r reclaim"));
+	k.forked = true;
+	cr_assert(strstr(tui_keys_hints(&k), "F back"));
+	/* an engine whose workload ended is replayed: Space plays its frames */
+	k.replay = true;
+	cr_assert_eq(tui_keys_feed(&k, ' ').kind, TUI_ACT_PLAY);
+	cr_assert_eq(tui_keys_feed(&k, 'a').kind, TUI_ACT_NONE);
+}
+
+Test(pbmap, fill_levels)
+{
+	/* 0 in use; under a third; under two thirds; more; all */
+	cr_assert_eq(tui_pb_level(0, 512), 0);
+	cr_assert_eq(tui_pb_level(1, 512), 1);
+	cr_assert_eq(tui_pb_level(170, 512), 1);    /* 170 * 3 / 512 = 0 */
+	cr_assert_eq(tui_pb_level(171, 512), 2);    /* 513 / 512 = 1 */
+	cr_assert_eq(tui_pb_level(342, 512), 3);    /* 1026 / 512 = 2 */
+	cr_assert_eq(tui_pb_level(511, 512), 3);
+	cr_assert_eq(tui_pb_level(512, 512), 4);
+	cr_assert_eq(tui_pb_level(0, 0), 0);
+}
+
+static void alloc_n(struct fs_engine *e, const char *gfp, int order, int n, int kind)
+{
+	uint64_t mask;
+	char unknown[64];
+	cr_assert(fs_gfp_parse(fs_engine_profile(e), fs_engine_config(e), gfp, &mask, unknown,
+			       sizeof(unknown)));
+	for (int i = 0; i < n; i++) {
+		struct fs_alloc_request req = { mask, order, -1, kind, { 0 }, false };
+		struct fs_alloc_result r;
+		fs_alloc_result_init(&r);
+		cr_assert(fs_engine_alloc(e, &req, &r), "%s", r.reason);
+		fs_alloc_result_clear(&r);
+	}
+}
+
+Test(pbmap, cells_by_majority_type_and_fill)
+{
+	struct fs_engine *e = small_engine();
+	cr_assert_eq(tui_pbmap_zone(e, 0, "Normal"), 0);
+	cr_assert_eq(tui_pbmap_zone(e, 0, "DMA32"), -1);
+	struct tui_pbmap m;
+	memset(&m, 0, sizeof(m));
+	/* one order-10 GFP_KERNEL: it steals a Movable order-10 block, its 2
+	 * pageblocks become Unmovable; 1024 pages, all in use */
+	alloc_n(e, "GFP_KERNEL", 10, 1, -1);
+	/* then 300 pages of anon: Movable pageblock 2 (the next free one), 300
+	 * of 512 in use: 900 / 512 = 1, level 2 */
+	alloc_n(e, "GFP_HIGHUSER_MOVABLE", 0, 300, -1);
+	tui_pbmap_compute(&m, e, 0, 100);
+	cr_assert(m.valid);
+	cr_assert_eq(m.nr_pageblocks, 64);
+	cr_assert_eq(m.reserved_blocks, 0);
+	cr_assert_eq(m.per_cell, 1);
+	cr_assert_eq(m.nr_cells, 64);
+	cr_assert_eq(m.mt_blocks[FS_MT_UNMOVABLE], 2);
+	cr_assert_eq(m.mt_blocks[FS_MT_MOVABLE], 62);
+	cr_assert_eq(m.cells[0].mt, FS_MT_UNMOVABLE);
+	cr_assert_eq(m.cells[0].level, 4);
+	cr_assert_eq(m.cells[1].mt, FS_MT_UNMOVABLE);
+	cr_assert_eq(m.cells[1].level, 4);
+	cr_assert_eq(m.cells[2].mt, FS_MT_MOVABLE);
+	cr_assert_eq(m.cells[2].level, 2);
+	cr_assert_eq(m.cells[3].level, 0);
+	/* 16 cells for 64 pageblocks: 4 a cell. Cell 0 holds 2 Unmovable and 2
+	 * Movable: a tie, the type listed first (Unmovable) wins; 1024 + 300 of
+	 * 2048 pages in use: 3972 / 2048 = 1, level 2 */
+	tui_pbmap_compute(&m, e, 0, 16);
+	cr_assert_eq(m.per_cell, 4);
+	cr_assert_eq(m.nr_cells, 16);
+	cr_assert_eq(m.cells[0].mt, FS_MT_UNMOVABLE);
+	cr_assert_eq(m.cells[0].level, 2);
+	cr_assert_eq(m.cells[1].mt, FS_MT_MOVABLE);
+	cr_assert_eq(m.cells[1].level, 0);
+	/* 10 cells: ceil(64 / 10) = 7 a cell, ceil(64 / 7) = 10 cells */
+	tui_pbmap_compute(&m, e, 0, 10);
+	cr_assert_eq(m.per_cell, 7);
+	cr_assert_eq(m.nr_cells, 10);
+	tui_pbmap_compute(&m, e, 3, 10);
+	cr_assert_not(m.valid);
+	tui_pbmap_free(&m);
+	fs_engine_free(e);
+}
+
+Test(theme, pageblock_styles_and_chars)
+{
+	struct fs_theme t;
+	fs_theme_builtin(&t);
+	cr_assert_str_eq(t.pageblock_chars, ".-+*#");
+	/* the 256-colour map: Unmovable 203 on 52 */
+	cr_assert_eq(t.variant[FS_COLOR_256].pageblock[FS_MT_UNMOVABLE].fg, 203);
+	cr_assert_eq(t.variant[FS_COLOR_256].pageblock[FS_MT_UNMOVABLE].bg, 52);
+	/* themes/default.yaml says the same as the built-in */
+	struct fs_theme file;
+	struct fs_diags d = { 0 };
+	cr_assert_eq(fs_theme_load_file(&file, FS_SRCDIR "/themes/default.yaml", &d), 0);
+	cr_assert_eq(d.count, 0, "%s", d.count ? d.items[0].message : "");
+	cr_assert_str_eq(file.pageblock_chars, t.pageblock_chars);
+	for (int v = 0; v < 3; v++)
+		for (int mt = 0; mt < FS_MT_COUNT; mt++) {
+			const struct fs_style *a = &file.variant[v].pageblock[mt];
+			const struct fs_style *b = &t.variant[v].pageblock[mt];
+			cr_assert(a->fg == b->fg && a->bg == b->bg && a->attrs == b->attrs,
+				  "variant %d %s", v, fs_mt_name(mt));
+		}
+	/* a theme may change them; a bad value is a warning naming the line */
+	static const char text[] =
+		"name: x\n"
+		"pageblock_chars: \"abcde\"\n"
+		"colors8:\n"
+		"  pageblocks:\n"
+		"    Movable: { fg: blue }\n"
+		"    Bogus: { fg: red }\n";
+	cr_assert_eq(fs_theme_load_text(&file, text, strlen(text), "x.yaml", &d), 0);
+	cr_assert_str_eq(file.pageblock_chars, "abcde");
+	cr_assert_eq(file.variant[FS_COLOR_8].pageblock[FS_MT_MOVABLE].fg, 4);
+	cr_assert_eq(d.count, 1);
+	cr_assert_eq(d.items[0].line, 6);
+	cr_assert(strstr(d.items[0].message, "colors8.pageblocks: unknown migratetype \"Bogus\""),
+		  "%s", d.items[0].message);
+	fs_diags_clear(&d);
+	static const char bad[] = "name: y\npageblock_chars: \"ab\"\n";
+	cr_assert_eq(fs_theme_load_text(&file, bad, strlen(bad), "y.yaml", &d), 0);
+	cr_assert_str_eq(file.pageblock_chars, ".-+*#");
+	cr_assert(strstr(d.items[0].message, "pageblock_chars: expected 5 printable ASCII"));
+	fs_diags_clear(&d);
 }

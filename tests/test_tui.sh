@@ -735,6 +735,124 @@ status=$(cat "$tmp/rc")
 expect "live --proc-root DIR into a pipe: the show of DIR" 0 \
 	out "^kernel $(cat "$VM.uname") " out "^  total +$(buddy Normal | sed 's/ /  */g') *$"
 
+# ==== 10. the engine: fork a frame, drive it, the pageblock map, return
+BUNDLED=$src/snapshots/x86_64-6.18-vm-24g
+n_free=$(zinfo Normal free) n_low=$(zinfo Normal low)
+n_spanned=$(zinfo Normal spanned)
+# pagetypeinfo "Number of blocks type" for Normal: Unmovable Movable Reclaimable ...
+set -- $blocks_line
+nb_u=$1 nb_m=$2 nb_e=$3 nb_all=$(($1 + $2 + $3 + $4 + $5))
+# the rest of spanned / 512 (pageblock order 9) has no managed page: left out of the map
+nb_reserved=$((n_spanned / 512 - nb_all))
+u3=$(ptype Normal Unmovable | cut -d' ' -f4)     # Unmovable free blocks of order 3
+unmov_after=$(ptype Normal Unmovable | awk -v u3=$((u3 - 1)) '{ $4 = u3; print }')
+start eng 120 40 -- replay --paused "$BUNDLED"
+see "engine: the bundled snapshot, Normal" eng "^free $n_free " "^request GFP_KERNEL \\(0xcc0\\) order 3 "
+keys eng f
+see "engine: f forks the frame into the engine, and says so" eng \
+	'forked frame 1 into the engine \(seed 1\)' "^free $n_free "
+check "engine: the fork's Unmovable row = pagetypeinfo ($(ptype Normal Unmovable))" eng \
+	row_is Unmovable "$(ptype Normal Unmovable)"
+keys eng '!'
+see "engine: ! opens the command line with the engine's commands" eng \
+	'^command> +alloc ORDER GFP \[xN\], free PFN\|random N\|oldest N'
+text eng 'alloc 3 GFP_KERNEL'
+keys eng Enter
+# GFP_KERNEL order 3 takes an Unmovable order-3 block of its own list on the
+# fast path: usable 137506 - 7 = 137499 > low 3678 by 133821 (the verdict before it)
+see "engine: !alloc 3 GFP_KERNEL: the command, its result and its verdict" eng \
+	'^─ the engine: last command ' '^command  alloc 3 GFP_KERNEL' \
+	'^result   alloc order-3 GFP_KERNEL: ok, pfn 0x[0-9a-f]+ in Node 0 Normal, fast path, own' \
+	'its verdict, on the state before it:' '^outcome  succeeds \(fast path\)' \
+	"passes the low watermark by $((n_free - 7 - n_low)) pages"
+see "engine: the frame after it: 8 pages fewer free" eng "^free $((n_free - 8)) "
+check "engine: Unmovable order 3: one block fewer ($unmov_after)" eng row_is Unmovable "$unmov_after"
+keys eng b
+see "engine: b: the pageblock map ($nb_all with a managed page, $nb_reserved left out)" eng \
+	"^─ pageblocks, Normal: $nb_all \\($nb_reserved all reserved left out\\), a cell each " \
+	"U $nb_u  M $nb_m  E $nb_e "
+keys eng '!'
+text eng 'alloc 99 GFP_KERNEL'
+keys eng Enter
+see "engine: a bad command: the reply says why" eng \
+	'command not taken: alloc ORDER GFP \[xN\] \[KIND\]: ORDER is a number from 0 to 10, got "99"'
+keys eng F
+see "engine: F returns to the replay where it was" eng 'back to .*x86_64-6.18-vm-24g, frame 1' \
+	"^free $n_free " "^request GFP_KERNEL \\(0xcc0\\) order 3 "
+unsee "engine: back on the replay: no engine panes" eng '^─ the engine: last command' 'b pageblocks'
+quit_session eng engine
+
+# The same at 80x24: the map is the fourth shared pane.
+start eng80 80 24 -- replay --paused "$BUNDLED"
+keys eng80 f
+see "engine 80x24: forked, four pane tabs" eng80 '^ v verdict +e events \(0\) +t trends +b pageblocks'
+keys eng80 a
+see "engine 80x24: a allocates the request (GFP_KERNEL order 3)" eng80 \
+	'^command  alloc 3 GFP_KERNEL' '^result   alloc order-3 GFP_KERNEL: ok, pfn 0x' \
+	"^free $((n_free - 8)) "
+keys eng80 b
+see "engine 80x24: the map and its legend on screen" eng80 \
+	"^─ pageblocks, Normal: $nb_all \\($nb_reserved all reserved left out\\), a cell each" \
+	"U $nb_u  M $nb_m  E $nb_e "
+# map_rows: the $nb_all cells wrap at 80 columns: full rows of 80, then the rest.
+map_rows() {
+	[ -n "$UTF8" ] || return 0
+	# one byte a character: the UTF-8 continuation bytes dropped
+	LC_ALL=C tr -d '\200-\277' <"$tmp/screen" | LC_ALL=C awk -v n="$nb_all" '/^. pageblocks, / { on = 1; next }
+		on && NF == 0 { exit } on { got = got " " length($0) }
+		END { want = ""; for (left = n; left > 0; left -= 80) want = want " " (left > 80 ? 80 : left)
+		      if (got != want) { print "rows" got ", want" want; exit 1 } }' \
+		>"$tmp/map_rows" || { why=$(cat "$tmp/map_rows"); return 1; }
+}
+check "engine 80x24: $nb_all cells, wrapped at 80 columns" eng80 map_rows
+keys eng80 x
+see "engine 80x24: x frees 16 random allocations" eng80 'free random 16: 16 allocations \('
+keys eng80 '?'
+see "engine 80x24: the help says the engine's keys, to its last line" eng80 \
+	'Engine:  f forks the frame shown' 'Ctrl-L redraw'
+keys eng80 x
+keys eng80 F
+see "engine 80x24: F returns" eng80 'back to ' "^free $n_free " '^ v verdict +e events \(0\) +t trends'
+unsee "engine 80x24: no map tab on the replay" eng80 'b pageblocks'
+quit_session eng80 "engine 80x24"
+
+# A live frame forks as well; F goes back to watching.
+start flive 120 40 -- live --proc-root "$LIVE" --kmsg none -i 0.2
+see "engine: live is watched" flive '^free [0-9]+ '
+keys flive f
+see "engine: f forks the live frame shown" flive 'forked frame [0-9]+ into the engine \(seed 1\)'
+see "engine: the fork is named after the live source" flive '^ fork of live:'
+keys flive F
+see "engine: F goes back to live, and says so" flive 'back to live:.*, frame [0-9]+ \(the fork.s 1 frame is gone\)'
+see "engine: ... and watches it again" flive '^ live:'
+quit_session flive "engine from live"
+
+# fragscope simulate opens the view on the engine: step, run, the end.
+cat >"$tmp/tick.yaml" <<'EOF'
+name: tick test
+tick: 1
+machine:
+  kernel: "6.6.30"
+  zones:
+    - { name: Normal, start_pfn: 4096, pages: 32768 }
+phases:
+  - name: fill
+    duration: 3
+    actions:
+      - { alloc: GFP_KERNEL, order: 0, rate: 10 }
+EOF
+start sim 160 40 -- simulate "$tmp/tick.yaml"
+see "simulate: the engine's machine, paused (32768 pages free)" sim '^free 32768 ' 'Space run'
+keys sim .
+# a tick of 1 s: 10 allocations of one page
+see "simulate: . steps one tick" sim 'step: t=1\.0s: fill: 10 operations, 0 failed' \
+	"^free $((32768 - 10)) "
+keys sim Space
+# 2 ticks left at x1: about 2 s; then 1 + 3 frames, 30 pages gone
+see "simulate: Space runs it to its end, the frames become a replay" sim \
+	'the source ended after 4 frames' 'frame 4/4' "^free $((32768 - 30)) "
+quit_session sim simulate
+
 # ==== sanitizers
 bad=
 for f in "$tmp"/*.err; do

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "../src/tui/app.h"
 #include "fragscope/source.h"
+#include "fragscope/workload.h"
 #include "testutil.h"
 
 #define THREE FS_FIXTURES "/klog/arm64-4.19-three-reports.log"
@@ -27,11 +29,12 @@ static struct fs_tui_options options(void)
 	return o;
 }
 
-static struct tui_app *open_app(const char *path, const struct fs_tui_options *o)
+static struct tui_app *open_apps(const char *const *paths, size_t n,
+				  const struct fs_tui_options *o)
 {
 	struct fs_diags d = { 0 };
-	struct fs_source *src = fs_source_open_replay(&path, 1, &d);
-	cr_assert_not_null(src, "%s: %s", path, d.count ? d.items[0].message : "?");
+	struct fs_source *src = fs_source_open_replay(paths, n, &d);
+	cr_assert_not_null(src, "%s: %s", paths[0], d.count ? d.items[0].message : "?");
 	fs_diags_clear(&d);
 	struct tui_app *a = calloc(1, sizeof(*a));
 	tui_app_init(a, src, o);
@@ -39,6 +42,11 @@ static struct tui_app *open_app(const char *path, const struct fs_tui_options *o
 	while (!tui_scan_events(a) || !a->scan_done)
 		;
 	return a;
+}
+
+static struct tui_app *open_app(const char *path, const struct fs_tui_options *o)
+{
+	return open_apps(&path, 1, o);
 }
 
 static void close_app(struct tui_app *a)
@@ -451,4 +459,247 @@ Test(state, a_stream_that_ends_becomes_a_recording_to_move_through)
 	fs_source_close(src);
 	unlink(path);
 	rmdir(dir);
+}
+
+/* ---- the engine: forks, commands, the pageblock map ---- */
+
+#define VM FS_FIXTURES "/samples/x86_64-6.18-vm-24g"
+
+/* The VM's proc dumps replayed together: one frame. */
+static struct tui_app *open_vm(const struct fs_tui_options *o)
+{
+	const char *paths[] = { VM ".buddyinfo", VM ".pagetypeinfo", VM ".zoneinfo",
+				VM ".vmstat", VM ".meminfo", VM ".uname" };
+	return open_apps(paths, 6, o);
+}
+
+/* On a fork the view owns the fork; the source forked from is ours. */
+static void close_any(struct tui_app *a)
+{
+	struct fs_source *src = a->home ? a->home->src : a->src;
+	tui_app_free(a);
+	free(a);
+	fs_source_close(src);
+}
+
+Test(engine_view, fork_a_replay_frame_command_it_and_return)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_vm(&o);
+	struct fs_source *replay = a->src;
+	cr_assert_str_eq(tui_current_zone(a)->name, "Normal");
+	act(a, TUI_ACT_FORK, 0);
+	cr_assert(a->engine);
+	cr_assert_not_null(a->home);
+	cr_assert(a->keys.forked && a->keys.engine);
+	cr_assert_eq(fs_source_kind(a->src), FS_SOURCE_ENGINE);
+	cr_assert_eq(a->home->src, replay);
+	cr_assert_eq(fs_source_count(a->src), 1);
+	cr_assert(strstr(a->message, "forked frame 1 into the engine (seed 1)"), "%s", a->message);
+	/* the view stays where it was: Normal, GFP_KERNEL (0xcc0 on 6.18) order 3 */
+	const struct fs_zone *z = tui_current_zone(a);
+	cr_assert_str_eq(z->name, "Normal");
+	cr_assert_eq(a->origin, TUI_REQ_FORK);
+	cr_assert_eq(a->gfp, 0xcc0);
+	cr_assert_eq(a->req_order, 3);
+	/* the fork reproduces the frame: zoneinfo Normal "pages free 137506",
+	 * pagetypeinfo Normal Unmovable order 3: 155 */
+	cr_assert_eq(z->free_pages, 137506);
+	cr_assert_eq(z->mt_blocks[FS_MT_UNMOVABLE][3].value, 155);
+
+	enter(a, TUI_FIELD_COMMAND, "alloc 3 GFP_KERNEL");
+	cr_assert_eq(fs_source_count(a->src), 2);
+	cr_assert_eq(a->frame_index, 1);           /* the view follows the new frame */
+	z = tui_current_zone(a);
+	cr_assert_eq(z->free_pages, 137506 - 8);
+	cr_assert_eq(z->mt_blocks[FS_MT_UNMOVABLE][3].value, 155 - 1);   /* own list, order 3 */
+	cr_assert(a->action_shown);
+	cr_assert_eq(a->action_rc, 0);
+	cr_assert_str_eq(a->action_command, "alloc 3 GFP_KERNEL");
+	cr_assert(strstr(a->action_reply, "alloc order-3 GFP_KERNEL: ok, pfn 0x") == a->action_reply,
+		  "%s", a->action_reply);
+	cr_assert(strstr(a->action_reply, " in Node 0 Normal, fast path, own list from Unmovable "
+			 "order-3"), "%s", a->action_reply);
+	cr_assert(strstr(a->message, "alloc order-3 GFP_KERNEL: ok") == a->message);
+	/* the pane shows the allocation's own verdict: on the state before it,
+	 * usable 137506 - 7 = 137499 > low 3678: by 133821 */
+	const struct fs_verdict *v = tui_pane_verdict(a);
+	cr_assert_eq(v, fs_source_last_verdict(a->src));
+	cr_assert_eq(v->outcome, FS_OUTCOME_FAST);
+	cr_assert_eq(v->margin, 133821);
+	/* ... and the request line the request's on the state now: by 8 less */
+	cr_assert_eq(tui_shown_verdict(a)->margin, 133821 - 8);
+
+	act(a, TUI_ACT_ENGINE, TUI_ENG_FREE_RANDOM);
+	cr_assert_str_eq(a->action_command, "free random 16");
+	cr_assert(strstr(a->action_reply, "free random 16: 16 allocations (") == a->action_reply,
+		  "%s", a->action_reply);
+	cr_assert_eq(fs_source_count(a->src), 3);
+	cr_assert_null(fs_source_last_verdict(a->src));
+	cr_assert_eq(tui_pane_verdict(a), tui_shown_verdict(a));
+	/* c compacts the zone on screen for the request; r reclaims 1024 pages */
+	act(a, TUI_ACT_ENGINE, TUI_ENG_COMPACT);
+	cr_assert_str_eq(a->action_command, "compact 0:Normal 3 GFP_KERNEL");
+	cr_assert(strstr(a->action_reply, "compact: Node 0 Normal: moved ") == a->action_reply,
+		  "%s", a->action_reply);
+	act(a, TUI_ACT_ENGINE, TUI_ENG_RECLAIM);
+	cr_assert_str_eq(a->action_command, "reclaim 1024");
+	cr_assert(strstr(a->action_reply, "reclaim 1024: reclaimed ") == a->action_reply, "%s",
+		  a->action_reply);
+	size_t frames = fs_source_count(a->src);
+	/* typing a request puts its verdict back in the pane */
+	enter(a, TUI_FIELD_ORDER, "2");
+	cr_assert_not(a->action_shown);
+
+	act(a, TUI_ACT_RETURN, 0);
+	cr_assert_not(a->engine);
+	cr_assert_null(a->home);
+	cr_assert_eq(a->src, replay);
+	cr_assert_eq(a->frame_index, 0);
+	cr_assert_eq(tui_current_zone(a)->free_pages, 137506);
+	cr_assert_eq(a->req_order, 3);              /* the replay's view, as it was left */
+	cr_assert(strstr(a->message, "back to ") == a->message, "%s", a->message);
+	char gone[64];
+	snprintf(gone, sizeof(gone), "frame 1 (the fork's %zu frames are gone)", frames);
+	cr_assert(strstr(a->message, gone), "%s", a->message);
+	act(a, TUI_ACT_RETURN, 0);
+	cr_assert(strstr(a->message, "not on a fork: f forks the frame shown"), "%s", a->message);
+	close_any(a);
+}
+
+Test(engine_view, commands_need_the_engine)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_vm(&o);
+	enter(a, TUI_FIELD_COMMAND, "alloc 3 GFP_KERNEL");
+	cr_assert_str_eq(a->message, "command not taken: this source takes no commands");
+	cr_assert_not(a->action_shown);
+	/* the engine keys are not bound on a replay */
+	cr_assert_eq(tui_keys_feed(&a->keys, 'a').kind, TUI_ACT_NONE);
+	cr_assert_eq(tui_keys_feed(&a->keys, 'f').kind, TUI_ACT_FORK);
+	act(a, TUI_ACT_FORK, 0);
+	cr_assert_eq(tui_keys_feed(&a->keys, 'a').kind, TUI_ACT_ENGINE);
+	cr_assert_eq(tui_keys_feed(&a->keys, 'F').kind, TUI_ACT_RETURN);
+	/* a bad command on the engine: the reply says why, nothing changes */
+	enter(a, TUI_FIELD_COMMAND, "alloc 12 GFP_KERNEL");
+	cr_assert_eq(a->action_rc, -1);
+	cr_assert(strstr(a->message, "command not taken: alloc ORDER GFP [xN] [KIND]: ORDER is a "
+			 "number from 0 to 10, got \"12\""), "%s", a->message);
+	cr_assert_eq(fs_source_count(a->src), 1);
+	close_any(a);
+}
+
+Test(engine_view, a_fork_of_a_fork_replaces_it)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_vm(&o);
+	struct fs_source *replay = a->src;
+	act(a, TUI_ACT_FORK, 0);
+	enter(a, TUI_FIELD_COMMAND, "alloc 9 GFP_KERNEL x4");
+	cr_assert_eq(a->frame_index, 1);
+	act(a, TUI_ACT_FORK, 0);                   /* the engine's frame 2 into a new one */
+	cr_assert_eq(a->home->src, replay);
+	cr_assert_eq(fs_source_count(a->src), 1);
+	/* 4 x 512 pages fewer than the replay's 137506 */
+	cr_assert_eq(tui_current_zone(a)->free_pages, 137506 - 4 * 512);
+	act(a, TUI_ACT_RETURN, 0);
+	cr_assert_eq(a->src, replay);
+	close_any(a);
+}
+
+Test(engine_view, fork_an_opened_failure_and_allocate_its_request)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_app(ANDROID, &o);
+	tui_open_event(a);
+	cr_assert(a->event_open);
+	act(a, TUI_ACT_FORK, 0);
+	cr_assert(strstr(a->message, "forked frame 1 into the engine"), "%s", a->message);
+	cr_assert(strstr(fs_source_name(a->src), "(the failure's state)"));
+	/* the failure's request: order 3, mode 0x480020 (GFP_ATOMIC|__GFP_COMP) */
+	cr_assert_eq(a->req_order, 3);
+	cr_assert_str_eq(a->gfp_text, "GFP_ATOMIC|__GFP_COMP");
+	act(a, TUI_ACT_ENGINE, TUI_ENG_ALLOC);
+	cr_assert_str_eq(a->action_command, "alloc 3 GFP_ATOMIC|__GFP_COMP");
+	/* the pane shows the allocation's verdict: the report's request, order 3 */
+	const struct fs_verdict *v = tui_pane_verdict(a);
+	cr_assert_not_null(v);
+	cr_assert_eq(v, fs_source_last_verdict(a->src));
+	cr_assert_eq(v->order, 3);
+	cr_assert_eq(v->gfp, a->gfp);
+	cr_assert_neq(v->outcome, FS_OUTCOME_FAILS, "%s", v->reason);
+	cr_assert(strstr(a->action_reply, ": ok, pfn 0x"), "%s", a->action_reply);
+	close_any(a);
+}
+
+Test(engine_view, the_pageblock_map)
+{
+	struct fs_tui_options o = options();
+	struct tui_app *a = open_vm(&o);
+	tui_pbmap_update(a, 1000);
+	cr_assert_not(a->pbmap.valid);             /* not an engine */
+	act(a, TUI_ACT_FORK, 0);
+	tui_pbmap_update(a, 1000);
+	const struct tui_pbmap *m = &a->pbmap;
+	cr_assert(m->valid);
+	/* pagetypeinfo "Number of blocks type", Normal: 45 Unmovable, 263 Movable,
+	 * 12 Reclaimable = 320 with a managed page; zoneinfo spanned 5505024 /
+	 * 512 = 10752 pageblocks, 10752 - 320 = 10432 of them all reserved */
+	cr_assert_eq(m->nr_pageblocks, 320);
+	cr_assert_eq(m->reserved_blocks, 10432);
+	cr_assert_eq(m->mt_blocks[FS_MT_UNMOVABLE], 45);
+	cr_assert_eq(m->mt_blocks[FS_MT_MOVABLE], 263);
+	cr_assert_eq(m->mt_blocks[FS_MT_RECLAIMABLE], 12);
+	cr_assert_eq(m->per_cell, 1);
+	cr_assert_eq(m->nr_cells, 320);
+	/* fewer cells than pageblocks: ceil(320 / 100) = 4 a cell, 80 cells */
+	tui_pbmap_update(a, 100);
+	cr_assert_eq(m->per_cell, 4);
+	cr_assert_eq(m->nr_cells, 80);
+	/* the same state and size: not computed again (the cells stay) */
+	const struct tui_pb_cell *cells = m->cells;
+	tui_pbmap_update(a, 100);
+	cr_assert_eq(m->cells, cells);
+	close_any(a);
+}
+
+Test(engine_view, a_workload_steps_runs_and_ends_as_a_replay)
+{
+	struct fs_workload *w;
+	struct fs_source *src = tick_workload_source("simulate:tick test", &w);
+	struct fs_tui_options o = options();
+	o.speed = 64;       /* 2 simulated seconds in about 30 ms */
+	struct tui_app *a = calloc(1, sizeof(*a));
+	tui_app_init(a, src, &o);
+	tui_first_frame(a);
+	cr_assert(a->engine);
+	cr_assert_not(a->replay);
+	cr_assert_null(a->home);
+	act(a, TUI_ACT_ENGINE, TUI_ENG_STEP);
+	cr_assert_str_eq(a->action_command, "step");
+	cr_assert(strstr(a->action_reply, "step: t=1.0s: fill: 10 operations, 0 failed"), "%s",
+		  a->action_reply);
+	cr_assert_eq(a->frame_index, 1);
+	cr_assert_eq(tui_current_zone(a)->free_pages, 32768 - 10);
+	act(a, TUI_ACT_ENGINE, TUI_ENG_RUN);
+	cr_assert(a->engine_running);
+	cr_assert(tui_loop_timeout(a, tui_now()) >= 0);
+	double end = tui_now() + 10;
+	while (!a->replay && tui_now() < end) {
+		int t = tui_loop_timeout(a, tui_now());
+		poll(NULL, 0, t < 0 || t > 100 ? 100 : t);
+		tui_take_new_frames(a);
+	}
+	/* finished: the source ended, the view replays its frames */
+	cr_assert(a->replay && a->keys.replay);
+	cr_assert_eq(a->frame_index, fs_source_count(src) - 1);
+	cr_assert_eq(tui_current_zone(a)->free_pages, 32768 - 30);
+	cr_assert_eq(tui_keys_feed(&a->keys, ' ').kind, TUI_ACT_PLAY);
+	/* returning: this engine is no fork */
+	act(a, TUI_ACT_RETURN, 0);
+	cr_assert(strstr(a->message, "this engine is no fork"), "%s", a->message);
+	tui_app_free(a);
+	free(a);
+	fs_source_close(src);
+	fs_workload_free(w);
 }

@@ -66,10 +66,13 @@ const char *fs_theme_role_name(enum fs_theme_role r);
 int fs_theme_role_from_name(const char *name);     /* -1 when unknown */
 
 #define FS_HEAT_STEPS_MAX 16
+#define FS_PAGEBLOCK_LEVELS 5      /* pageblock map fill: all free ... full */
 
 struct fs_theme_variant {
 	struct fs_style role[FS_ROLE_COUNT];
 	struct fs_style mt[FS_MT_COUNT];          /* migratetype row labels, by enum fs_mt */
+	struct fs_style pageblock[FS_MT_COUNT];   /* the engine's pageblock map cells, by type
+						     (YAML "pageblocks") */
 	struct fs_style heat[FS_HEAT_STEPS_MAX];  /* empty ... hottest */
 	int nr_heat;                              /* >= 2 */
 };
@@ -83,6 +86,11 @@ struct fs_theme {
 	/* Heat intensity as characters, coolest first, for mono (and for
 	 * people who like it): " .:-=+*#%@" by default. ASCII only. */
 	char heat_chars[FS_HEAT_STEPS_MAX + 1];
+	/* The pageblock map's fill without UTF-8, all free first, full last
+	 * (".-+*#" by default; with UTF-8 "·░▒▓█" whatever this says).
+	 * Mono draws each cell as its migratetype's letter instead (U M E H C
+	 * I R), lower case while under half of it is in use, reversed when full. */
+	char pageblock_chars[FS_PAGEBLOCK_LEVELS + 1];
 };
 
 /* The built-in default dark theme (what themes/default.yaml also holds). */

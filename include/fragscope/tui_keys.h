@@ -55,6 +55,19 @@ enum tui_action_kind {
 	TUI_ACT_SEEK_FIRST,
 	TUI_ACT_SEEK_LAST,
 	TUI_ACT_VERDICT_SCROLL,  /* arg: lines */
+	TUI_ACT_FORK,            /* the frame shown into the engine */
+	TUI_ACT_RETURN,          /* from the fork back to the source forked from */
+	TUI_ACT_ENGINE,          /* arg: enum tui_engine_key: a command for the engine */
+};
+
+/* The engine's short keys (engine sources only). */
+enum tui_engine_key {
+	TUI_ENG_ALLOC,           /* a: allocate the request the verdict pane is about */
+	TUI_ENG_FREE_RANDOM,     /* x: free random 16 */
+	TUI_ENG_COMPACT,         /* c: compact the zone shown for the request's order */
+	TUI_ENG_RECLAIM,         /* r: reclaim 1024 */
+	TUI_ENG_RUN,             /* Space: run / pause the workload */
+	TUI_ENG_STEP,            /* .: one step of the workload */
 };
 
 struct tui_action {
@@ -80,6 +93,8 @@ struct tui_keys {
 	char hint[TUI_ENTRY_MAX];     /* completion candidates or a message for the line */
 	struct tui_completion completion;
 	bool replay;                  /* replay keys (space, n, p ...) are live */
+	bool engine;                  /* the engine's keys (a x c r, Space . for a workload) */
+	bool forked;                  /* F returns to the source forked from */
 	bool event_open;              /* an event's printed state is on screen */
 };
 

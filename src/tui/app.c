@@ -199,7 +199,8 @@ static void handle_mouse(struct tui_app *a)
 	case TUI_HIT_TABS: mouse_tabs(a, ev.x); break;
 	case TUI_HIT_EVENTS: mouse_events(a, ev.y); break;
 	case TUI_HIT_PANE_TABS:
-		a->pane = (enum tui_pane)(ev.x * TUI_PANE_COUNT / (a->cols > 0 ? a->cols : 1));
+		a->pane = (enum tui_pane)(ev.x * tui_layout_nr_pane_tabs(&a->layout) /
+					  (a->cols > 0 ? a->cols : 1));
 		break;
 	case TUI_HIT_TIMELINE:
 		if (a->replay && a->cols > 1) {

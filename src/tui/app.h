@@ -17,6 +17,7 @@
 #include "fragscope/tui_heat.h"
 #include "fragscope/tui_keys.h"
 #include "fragscope/tui_layout.h"
+#include "fragscope/tui_pbmap.h"
 #include "fragscope/tui_trend.h"
 #include "fragscope/verdict.h"
 
@@ -49,7 +50,13 @@ enum tui_request_origin {
 	TUI_REQ_FAILURE,                /* the last failure's request */
 	TUI_REQ_TYPED,                  /* the user's */
 	TUI_REQ_OPTION,                 /* --gfp / --order */
+	TUI_REQ_FORK,                   /* the one on screen when the frame was forked */
 };
+
+#define TUI_FORK_SEED 1               /* the same frame forks into the same machine */
+#define TUI_FREE_RANDOM_KEY 16        /* x: free random 16 */
+#define TUI_RECLAIM_KEY 1024          /* r: reclaim 1024 */
+#define TUI_REPLY_MAX 1024
 
 struct tui_app {
 	struct fs_source *src;
@@ -116,6 +123,17 @@ struct tui_app {
 	double message_until;
 	size_t diags_seen;
 
+	/* the engine (issue 5): a fork of a frame, or the source itself */
+	struct tui_app *home;           /* the view forked from, as it was left; NULL: none */
+	bool engine;                    /* the source is the engine: commands, the map */
+	bool engine_running;            /* a workload was told to run */
+	bool action_shown;              /* the verdict pane shows the last command */
+	int action_rc;
+	char action_command[TUI_ENTRY_MAX + 32];
+	char action_reply[TUI_REPLY_MAX];
+	struct tui_pbmap pbmap;         /* cells of the zone shown, for the pane */
+	double pbmap_at;                /* when they were computed (monotonic s) */
+
 	bool quit;
 };
 
@@ -150,6 +168,21 @@ void tui_show_source_diags(struct tui_app *a);
 double tui_now(void);                        /* monotonic seconds */
 /* The verdict on screen (the opened report's, else the request's), or NULL. */
 const struct fs_verdict *tui_shown_verdict(const struct tui_app *a);
+/* The verdict the verdict pane shows: the last engine command's when it
+ * has one (an allocation's prediction), else tui_shown_verdict. */
+const struct fs_verdict *tui_pane_verdict(const struct tui_app *a);
+
+/* The engine: fork the frame shown into it (the view moves to the fork;
+ * the source it left waits in a->home), go back, send a command. */
+void tui_fork(struct tui_app *a);
+void tui_return(struct tui_app *a);
+void tui_command(struct tui_app *a, const char *command);
+void tui_engine_key(struct tui_app *a, enum tui_engine_key k);
+/* The pageblock map's cells for the zone shown, in at most max_cells;
+ * recomputed only when the engine's state or the zone changed. */
+void tui_pbmap_update(struct tui_app *a, size_t max_cells);
+/* The engine zone shown (-1: none, or not an engine source). */
+int tui_engine_zone(const struct tui_app *a);
 
 /* ---- draw_*.c: the whole screen from the state (ncurses) ---- */
 void tui_colors_init(struct tui_app *a);
@@ -169,6 +202,7 @@ void tui_draw_timeline(const struct tui_app *a);
 void tui_draw_status(const struct tui_app *a);
 void tui_draw_pane_tabs(const struct tui_app *a);
 void tui_draw_help(const struct tui_app *a);
+void tui_draw_pageblocks(const struct tui_app *a);
 
 /* Helpers for drawing. */
 const struct fs_zone *tui_current_zone(const struct tui_app *a);

@@ -15,6 +15,7 @@
 #include <wchar.h>
 
 #include "draw.h"
+#include "fragscope/engine.h"
 #include "fragscope/fragindex.h"
 
 /* ---- text ---- */
@@ -165,6 +166,9 @@ void tui_colors_init(struct tui_app *a)
 			  clamp_color(v->role[r].bg));
 	for (int m = 0; m < FS_MT_COUNT; m++)
 		init_pair((short)TUI_PAIR_MT(m), clamp_color(v->mt[m].fg), clamp_color(v->mt[m].bg));
+	for (int m = 0; m < FS_MT_COUNT; m++)
+		init_pair((short)TUI_PAIR_PB(m), clamp_color(v->pageblock[m].fg),
+			  clamp_color(v->pageblock[m].bg));
 	for (int h = 0; h < v->nr_heat && h < FS_HEAT_STEPS_MAX; h++)
 		init_pair((short)TUI_PAIR_HEAT(h), clamp_color(v->heat[h].fg),
 			  clamp_color(v->heat[h].bg));
@@ -179,6 +183,11 @@ unsigned long tui_attr(const struct tui_app *a, enum fs_theme_role role)
 attr_t tui_mt_attr(const struct tui_app *a, enum fs_mt mt)
 {
 	return style_attr(a, &variant(a)->mt[mt], TUI_PAIR_MT(mt));
+}
+
+attr_t tui_pb_attr(const struct tui_app *a, enum fs_mt mt)
+{
+	return style_attr(a, &variant(a)->pageblock[mt], TUI_PAIR_PB(mt));
 }
 
 int tui_heat_steps(const struct tui_app *a)
@@ -368,6 +377,7 @@ static const char *origin_name(enum tui_request_origin o)
 	case TUI_REQ_FAILURE: return "failure's";
 	case TUI_REQ_TYPED: return "typed";
 	case TUI_REQ_OPTION: return "--gfp";
+	case TUI_REQ_FORK: return "forked";
 	default: return "default";
 	}
 }
@@ -477,11 +487,14 @@ static const char *const help_lines[] = {
 	"Enter        request the cell's order m          blocks / pages / share",
 	"v e t        verdict / events / trends (e: the list; Enter opens, Esc back)",
 	"PgUp PgDn    scroll the verdict       !          a command for the engine",
-	"",
 	"Replay:  Space play / pause   , .  step   [ ]  10 frames   < >  speed",
 	"         n p  next / previous failure   Home End  first / last   :  frame N",
 	"         (the recorded pace x1/16 to x4096; fast speeds skip frames)",
-	"",
+	"Engine:  f forks the frame shown (any source) into it   F back where you were",
+	"  a alloc the request  x free random 16  c compact  r reclaim 1024  b the map",
+	"  ! alloc ORDER GFP [xN] [KIND]  free PFN|random N|oldest N  reclaim [N]",
+	"    drain  kswapd  compact [ZONE] [ORDER]   workload: step [S]  run  pause",
+	"  (Space run/pause . step < > speed)  map: a cell per pageblock, glyph = fill",
 	"Ctrl-L redraw   ? F1 this help   mouse: cells, tabs, events, the timeline",
 };
 
@@ -523,8 +536,18 @@ void tui_draw(struct tui_app *a)
 		.nr_orders = tui_nr_orders(a),
 		.timeline = a->replay,
 		.pane = a->pane,
+		.pageblocks = a->engine,
 	};
+	int ez = tui_engine_zone(a);
+	if (ez >= 0) {
+		struct fs_engine_zone_info zi;
+		fs_engine_zone_info(fs_source_engine(a->src), (size_t)ez, &zi);
+		in.nr_pageblocks = zi.nr_pageblocks;
+	}
 	tui_layout_compute(&in, &a->layout);
+	const struct tui_rect *map = &a->layout.pane[TUI_PANE_PAGEBLOCKS];
+	if (map->h > 1 && !a->layout.tiny)
+		tui_pbmap_update(a, (size_t)tui_pageblock_cell_rows(map) * (size_t)map->w);
 	/* Draw every region over what was there; ncurses sends only the
 	 * cells that differ from the terminal's. */
 	struct tui_rect all = { 0, 0, a->rows, a->cols };
@@ -543,6 +566,7 @@ void tui_draw(struct tui_app *a)
 		tui_draw_verdict(a);
 		tui_draw_events(a);
 		tui_draw_trends(a);
+		tui_draw_pageblocks(a);
 	}
 	tui_draw_timeline(a);
 	tui_draw_status(a);

@@ -190,7 +190,26 @@ static void add_diags(const struct tui_app *a, struct vlines *l)
 	}
 }
 
-static void draw_title(const struct tui_app *a, const struct tui_rect *r, const char *title)
+/* The engine's last command: what was asked, what happened and why, then
+ * the verdict it came with (an allocation's prediction) or the request's
+ * on the new state. */
+static void add_action(const struct tui_app *a, const struct fs_verdict *v, struct vlines *l)
+{
+	attr_t label = tui_attr(a, FS_ROLE_LABEL);
+	vl_wrapped(l, "command  ", label, a->action_command, tui_attr(a, FS_ROLE_INPUT));
+	vl_wrapped(l, "result   ", label, a->action_reply,
+		   tui_attr(a, a->action_rc ? FS_ROLE_FAIL : FS_ROLE_NORMAL));
+	struct vline *t = vl_add(l);
+	if (!t)
+		return;
+	bool own = v && v == fs_source_last_verdict(a->src);
+	snprintf(t->text, sizeof(t->text), "%s", !v ? "no verdict on this state"
+		 : own ? "its verdict, on the state before it:"
+		       : "the request's verdict on the state now:");
+	t->attr = tui_attr(a, FS_ROLE_TITLE);
+}
+
+void tui_draw_title(const struct tui_app *a, const struct tui_rect *r, const char *title)
 {
 	attrset(tui_attr(a, FS_ROLE_BORDER));
 	if (a->utf8)
@@ -207,10 +226,13 @@ void tui_draw_verdict(const struct tui_app *a)
 	if (r->h == 0)
 		return;
 	tui_clear_rect(r, tui_attr(a, FS_ROLE_NORMAL));
-	const struct fs_verdict *v = tui_shown_verdict(a);
-	draw_title(a, r, a->event_open ? " verdict on the failure's printed state "
-				       : " verdict ");
+	const struct fs_verdict *v = tui_pane_verdict(a);
+	bool action = a->action_shown && !a->event_open;
+	tui_draw_title(a, r, a->event_open ? " verdict on the failure's printed state "
+			 : action ? " the engine: last command " : " verdict ");
 	struct vlines l = { NULL, 0, 0, r->w };
+	if (action)
+		add_action(a, v, &l);
 	if (v) {
 		add_summary(a, v, &l);
 		add_steps(a, v, &l);
@@ -265,7 +287,7 @@ void tui_draw_events(const struct tui_app *a)
 	char title[96];
 	snprintf(title, sizeof(title), " allocation failures (%zu)%s ", a->nr_events,
 		 a->replay && !a->scan_done ? ", scanning" : "");
-	draw_title(a, r, title);
+	tui_draw_title(a, r, title);
 	int visible = r->h - 1;
 	if (a->nr_events == 0) {
 		tui_put(a, r->y + 1, r->x + 1, r->w - 1, tui_attr(a, FS_ROLE_INFO),
@@ -341,7 +363,7 @@ void tui_draw_trends(const struct tui_app *a)
 	char title[128];
 	snprintf(title, sizeof(title), " trends: free blocks >= order %d, %zu frames ", order,
 		 tui_trend_count(&a->trend));
-	draw_title(a, r, title);
+	tui_draw_title(a, r, title);
 	if (!z || a->zone >= TUI_TREND_ZONES || a->event_open) {
 		tui_put(a, r->y + 1, r->x + 1, r->w - 1, tui_attr(a, FS_ROLE_INFO),
 			a->event_open ? "trends follow the frames, not a report's printed state"
@@ -393,9 +415,10 @@ void tui_draw_pane_tabs(const struct tui_app *a)
 	tui_clear_rect(r, tui_attr(a, FS_ROLE_TAB));
 	char events[48];
 	snprintf(events, sizeof(events), "e events (%zu)", a->nr_events);
-	const char *names[TUI_PANE_COUNT] = { "v verdict", events, "t trends" };
-	int slot = r->w / TUI_PANE_COUNT;
-	for (int p = 0; p < TUI_PANE_COUNT; p++) {
+	const char *names[TUI_PANE_COUNT] = { "v verdict", events, "t trends", "b pageblocks" };
+	int n = tui_layout_nr_pane_tabs(&a->layout);
+	int slot = r->w / n;
+	for (int p = 0; p < n; p++) {
 		attr_t at = tui_attr(a, p == (int)a->pane ? FS_ROLE_TAB_ACTIVE : FS_ROLE_TAB);
 		if (p == (int)a->pane && a->color_mode == FS_COLOR_MONO)
 			at |= A_REVERSE;

@@ -228,6 +228,24 @@ static struct tui_action feed_replay(const struct tui_keys *k, int key)
 	}
 }
 
+/* The engine's keys, where the source is one (and is not replayed). */
+static struct tui_action feed_engine(const struct tui_keys *k, int key)
+{
+	if (!k->engine || k->replay)
+		return act(TUI_ACT_NONE, 0);
+	switch (key) {
+	case 'a': return act(TUI_ACT_ENGINE, TUI_ENG_ALLOC);
+	case 'x': return act(TUI_ACT_ENGINE, TUI_ENG_FREE_RANDOM);
+	case 'c': return act(TUI_ACT_ENGINE, TUI_ENG_COMPACT);
+	case 'r': return act(TUI_ACT_ENGINE, TUI_ENG_RECLAIM);
+	case ' ': return act(TUI_ACT_ENGINE, TUI_ENG_RUN);
+	case '.': return act(TUI_ACT_ENGINE, TUI_ENG_STEP);
+	case '>': return act(TUI_ACT_SPEED, 1);
+	case '<': return act(TUI_ACT_SPEED, -1);
+	default: return act(TUI_ACT_NONE, 0);
+	}
+}
+
 /* Keys that mean the same in normal and events mode. */
 static struct tui_action feed_common(struct tui_keys *k, int key)
 {
@@ -272,6 +290,13 @@ static struct tui_action feed_common(struct tui_keys *k, int key)
 		return act(TUI_ACT_VERDICT_SCROLL, -5);
 	case TUI_KEY_PGDN:
 		return act(TUI_ACT_VERDICT_SCROLL, 5);
+	case 'f':
+		return act(TUI_ACT_FORK, 0);
+	case 'F':
+		return act(TUI_ACT_RETURN, 0);
+	case 'b':
+		k->mode = TUI_MODE_NORMAL;
+		return act(TUI_ACT_PANE, TUI_PANE_PAGEBLOCKS);
 	case TUI_KEY_ESC:
 		if (k->event_open)
 			return act(TUI_ACT_EVENT_CLOSE, 0);
@@ -280,8 +305,10 @@ static struct tui_action feed_common(struct tui_keys *k, int key)
 			return act(TUI_ACT_REDRAW, 0);
 		}
 		return act(TUI_ACT_NONE, 0);
-	default:
-		return feed_replay(k, key);
+	default: {
+		struct tui_action a = feed_replay(k, key);
+		return a.kind != TUI_ACT_NONE ? a : feed_engine(k, key);
+	}
 	}
 }
 
@@ -368,7 +395,10 @@ const char *tui_keys_hints(const struct tui_keys *k)
 				 : "jk move  Enter open  Esc back  ? help  q quit";
 	case TUI_MODE_NORMAL:
 	default:
-		return k->replay ? "Space play  ,. step  n/p event  g gfp  o order  Tab zone  ? help"
-				 : "g gfp  o order  hjkl cell  Tab zone  e events  m mode  ? help  q quit";
+		if (k->engine && !k->replay)
+			return k->forked ? "a alloc  x free  c compact  r reclaim  F back  ? help"
+					 : "a alloc  x free  c compact  r reclaim  Space run  ? help";
+		return k->replay ? "Space play  ,. step  n/p event  f fork  g gfp  o order  ? help"
+				 : "g gfp  o order  hjkl cell  Tab zone  f fork  e events  ? help  q quit";
 	}
 }

@@ -11,6 +11,7 @@
 #define CELL_WIDTH_MIN 5        /* marker, heat char, 2 digits, marker */
 #define SIDE_MIN 44             /* columns a side panel needs to be worth it */
 #define PAGEBLOCK_COL 10        /* " pageblks" and counts up to 9 digits */
+#define PAGEBLOCK_ROWS_STACKED 8 /* the map's share of a tall narrow screen */
 #define TINY_COLS 40
 #define TINY_ROWS 10
 
@@ -51,6 +52,18 @@ static int heatmap_width(const struct tui_layout *l)
 
 /* The rows under the heatmap (narrow) hold the request line, then either
  * the three panes stacked or one of them with a tab line. */
+/* Rows the pageblock map wants in width columns: a title and a row of
+ * cells per width pageblocks, at most max. */
+static int pageblock_rows(const struct tui_layout_input *in, int width, int max)
+{
+	if (width <= 0)
+		return 0;
+	uint64_t rows = 1 + (in->nr_pageblocks + (uint64_t)width - 1) / (uint64_t)width;
+	if (rows < 2)
+		rows = 2;
+	return rows > (uint64_t)max ? max : (int)rows;
+}
+
 static void place_stacked(const struct tui_layout_input *in, struct tui_layout *out, int top,
 			  int bottom)
 {
@@ -58,19 +71,27 @@ static void place_stacked(const struct tui_layout_input *in, struct tui_layout *
 	out->request = rect(top, 0, 1, in->cols);
 	top++;
 	avail--;
-	/* verdict needs about 9 rows, events 4, trends 6, to be useful */
-	if (avail >= 9 + 4 + 6 + 3) {
+	/* verdict needs about 9 rows, events 4, trends 6, to be useful; the
+	 * pageblock map 4 (3 rows of cells) */
+	int map = in->pageblocks ? pageblock_rows(in, in->cols, PAGEBLOCK_ROWS_STACKED) : 0;
+	if (map && map < 4)
+		map = 4;
+	if (avail >= 9 + 4 + 6 + 3 + map) {
 		int trends = 2 + in->nr_rows + 3 > 12 ? 12 : 2 + in->nr_rows + 3;
-		int events = avail / 5 < 4 ? 4 : avail / 5;
-		int verdict = avail - trends - events;
+		int events = (avail - map) / 5 < 4 ? 4 : (avail - map) / 5;
+		int verdict = avail - trends - events - map;
 		out->pane[TUI_PANE_VERDICT] = rect(top, 0, verdict, in->cols);
-		out->pane[TUI_PANE_EVENTS] = rect(top + verdict, 0, events, in->cols);
-		out->pane[TUI_PANE_TRENDS] = rect(top + verdict + events, 0, trends, in->cols);
+		out->pane[TUI_PANE_PAGEBLOCKS] = rect(top + verdict, 0, map, in->cols);
+		out->pane[TUI_PANE_EVENTS] = rect(top + verdict + map, 0, events, in->cols);
+		out->pane[TUI_PANE_TRENDS] = rect(top + verdict + map + events, 0, trends, in->cols);
 		return;
 	}
 	out->shared_pane = true;
 	out->pane_tabs = rect(top, 0, 1, in->cols);
-	out->pane[in->pane] = rect(top + 1, 0, avail - 1, in->cols);
+	enum tui_pane p = in->pane;
+	if (p == TUI_PANE_PAGEBLOCKS && !in->pageblocks)
+		p = TUI_PANE_VERDICT;
+	out->pane[p] = rect(top + 1, 0, avail - 1, in->cols);
 }
 
 static void place_wide(const struct tui_layout_input *in, struct tui_layout *out, int top,
@@ -81,7 +102,17 @@ static void place_wide(const struct tui_layout_input *in, struct tui_layout *out
 	int side_w = in->cols - side_x;
 	int heat_bottom = out->heatmap.y + out->heatmap.h;
 	out->request = rect(heat_bottom, 0, 1, left);
-	out->pane[TUI_PANE_TRENDS] = rect(heat_bottom + 1, 0, bottom - heat_bottom - 1, left);
+	int under = bottom - heat_bottom - 1;
+	int map = 0;
+	if (in->pageblocks) {
+		/* half of what is under the heatmap, the trends the rest (all of
+		 * it when what is left would not show a trend) */
+		map = pageblock_rows(in, left, under / 2 > 3 ? under / 2 : 3);
+		if (under - map < 4)
+			map = under;
+		out->pane[TUI_PANE_PAGEBLOCKS] = rect(heat_bottom + 1, 0, map, left);
+	}
+	out->pane[TUI_PANE_TRENDS] = rect(heat_bottom + 1 + map, 0, under - map, left);
 	int avail = bottom - top;
 	int events = avail / 3 < 4 ? 4 : avail / 3;
 	out->pane[TUI_PANE_VERDICT] = rect(top, side_x, avail - events, side_w);
@@ -91,6 +122,7 @@ static void place_wide(const struct tui_layout_input *in, struct tui_layout *out
 void tui_layout_compute(const struct tui_layout_input *in, struct tui_layout *out)
 {
 	memset(out, 0, sizeof(*out));
+	out->pageblocks = in->pageblocks;
 	int cols = in->cols > 0 ? in->cols : 0, rows = in->rows > 0 ? in->rows : 0;
 	out->status = rect(rows - 1, 0, 1, cols);
 	int bottom = rows - 1;
@@ -140,7 +172,7 @@ void tui_layout_compute(const struct tui_layout_input *in, struct tui_layout *ou
 enum tui_hit tui_layout_hit(const struct tui_layout *l, int y, int x)
 {
 	static const enum tui_hit pane_hit[TUI_PANE_COUNT] = {
-		TUI_HIT_VERDICT, TUI_HIT_EVENTS, TUI_HIT_TRENDS,
+		TUI_HIT_VERDICT, TUI_HIT_EVENTS, TUI_HIT_TRENDS, TUI_HIT_PAGEBLOCKS,
 	};
 	if (tui_rect_contains(&l->tabs, y, x))
 		return TUI_HIT_TABS;
@@ -174,4 +206,9 @@ bool tui_layout_heatmap_cell(const struct tui_layout *l, int nr_rows, int y, int
 	*row = r;
 	*order = o;
 	return true;
+}
+
+int tui_layout_nr_pane_tabs(const struct tui_layout *l)
+{
+	return l->pageblocks ? TUI_PANE_COUNT : TUI_PANE_COUNT - 1;
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,11 +17,13 @@
 #include <time.h>
 
 #include "app.h"
+#include "fragscope/engine.h"
 #include "fragscope/util.h"
 
 #define SCAN_BUDGET_S 0.004      /* background event scan: per loop turn */
 #define TREND_BACKFILL 160       /* frames read before a sought replay frame */
 #define MESSAGE_S 6.0
+#define PBMAP_RUNNING_S 0.25     /* the pageblock map's refresh while a workload runs */
 
 double tui_now(void)
 {
@@ -188,6 +191,16 @@ const struct fs_verdict *tui_shown_verdict(const struct tui_app *a)
 	return a->verdict_valid ? &a->verdict : NULL;
 }
 
+const struct fs_verdict *tui_pane_verdict(const struct tui_app *a)
+{
+	if (!a->event_open && a->action_shown) {
+		const struct fs_verdict *v = fs_source_last_verdict(a->src);
+		if (v && v->profile)
+			return v;
+	}
+	return tui_shown_verdict(a);
+}
+
 static void set_request(struct tui_app *a, uint64_t gfp, const char *text, int order,
 			enum tui_request_origin origin)
 {
@@ -210,7 +223,7 @@ static void default_request(struct tui_app *a)
  * before the frame on screen. */
 static void follow_failure(struct tui_app *a)
 {
-	if (a->origin == TUI_REQ_TYPED || a->origin == TUI_REQ_OPTION)
+	if (a->origin == TUI_REQ_TYPED || a->origin == TUI_REQ_OPTION || a->origin == TUI_REQ_FORK)
 		return;
 	const struct tui_event *last = NULL;
 	for (size_t i = 0; i < a->nr_events; i++) {
@@ -580,9 +593,13 @@ static void begin_entry(struct tui_app *a, enum tui_field field)
 	else if (field == TUI_FIELD_SEEK)
 		snprintf(a->keys.hint, sizeof(a->keys.hint), "now %zu; 1 to %zu", a->frame_index + 1,
 			 fs_source_count(a->src));
+	else if (field == TUI_FIELD_COMMAND && a->engine)
+		snprintf(a->keys.hint, sizeof(a->keys.hint), "alloc ORDER GFP [xN], free PFN|random "
+			 "N|oldest N, reclaim [N], kswapd, compact [ZONE] [ORDER], drain%s",
+			 fs_source_ended(a->src) ? "" : ", step, run, pause");
 	else if (field == TUI_FIELD_COMMAND)
-		snprintf(a->keys.hint, sizeof(a->keys.hint), "for %s sources",
-			 fs_source_kind_name(fs_source_kind(a->src)));
+		snprintf(a->keys.hint, sizeof(a->keys.hint), "%s sources take none: f forks this "
+			 "frame into the engine", fs_source_kind_name(fs_source_kind(a->src)));
 }
 
 static bool parse_int(const char *s, long min, long max, long *out)
@@ -614,6 +631,7 @@ static void apply_entry(struct tui_app *a, enum tui_field field)
 		char copy[TUI_ENTRY_MAX];
 		snprintf(copy, sizeof(copy), "%s", text);
 		tui_close_event(a);
+		a->action_shown = false;
 		set_request(a, mask, copy, a->req_order, TUI_REQ_TYPED);
 	} else if (field == TUI_FIELD_ORDER) {
 		int max = tui_nr_orders(a) - 1;
@@ -622,12 +640,13 @@ static void apply_entry(struct tui_app *a, enum tui_field field)
 			return;
 		}
 		tui_close_event(a);
+		a->action_shown = false;
 		set_request(a, a->gfp, a->gfp_text, (int)v, TUI_REQ_TYPED);
 		a->order_sel = (int)v;
 	} else if (field == TUI_FIELD_COMMAND) {
-		char reply[256];
-		int rc = fs_source_command(a->src, text, reply, sizeof(reply));
-		tui_say(a, "%s%s", rc == 0 ? "" : "command not taken: ", reply);
+		char command[TUI_ENTRY_MAX];
+		fs_copy_str(command, sizeof(command), text);
+		tui_command(a, command);
 		return;
 	} else {
 		long count = (long)fs_source_count(a->src);
@@ -691,6 +710,7 @@ void tui_apply(struct tui_app *a, struct tui_action act)
 	case TUI_ACT_CELL_MODE: a->cell_mode = (a->cell_mode + 1) % TUI_CELL_MODES; break;
 	case TUI_ACT_REQUEST_ORDER:
 		tui_close_event(a);
+		a->action_shown = false;
 		set_request(a, a->gfp, a->gfp_text, a->order_sel, TUI_REQ_TYPED);
 		tui_run_verdict(a);
 		break;
@@ -724,7 +744,9 @@ void tui_apply(struct tui_app *a, struct tui_action act)
 	case TUI_ACT_SPEED: {
 		double s = act.arg > 0 ? a->speed * 2 : a->speed / 2;
 		a->speed = s > 4096 ? 4096 : s < 1.0 / 16 ? 1.0 / 16 : s;
-		tui_say(a, "replay speed x%g", a->speed);
+		fs_source_set_speed(a->src, a->speed);
+		tui_say(a, a->engine && !a->replay ? "simulated time x%g" : "replay speed x%g",
+			a->speed);
 		break;
 	}
 	case TUI_ACT_SEEK_FIRST: a->playing = false; tui_seek(a, 0); break;
@@ -737,6 +759,9 @@ void tui_apply(struct tui_app *a, struct tui_action act)
 		if (a->verdict_scroll < 0)
 			a->verdict_scroll = 0;
 		break;
+	case TUI_ACT_FORK: tui_fork(a); break;
+	case TUI_ACT_RETURN: tui_return(a); break;
+	case TUI_ACT_ENGINE: tui_engine_key(a, (enum tui_engine_key)act.arg); break;
 	case TUI_ACT_NONE: break;
 	}
 }
@@ -857,6 +882,11 @@ void tui_app_init(struct tui_app *a, struct fs_source *src, const struct fs_tui_
 	a->playing = a->replay && !o->paused && fs_source_count(src) > 1;
 	a->req_order = 3;
 	a->pane = TUI_PANE_VERDICT;
+	a->engine = fs_source_kind(src) == FS_SOURCE_ENGINE;
+	a->keys.engine = a->engine;
+	a->pbmap.engine_zone = -1;
+	if (a->engine)
+		fs_source_set_speed(src, a->speed);
 	if (o->kernel)
 		a->forced_profile = fs_kprofile_by_name(o->kernel);
 	load_theme(a);
@@ -873,6 +903,15 @@ void tui_app_free(struct tui_app *a)
 		free_kept(&a->events[i]);
 	free(a->events);
 	free(a->names);
+	tui_pbmap_free(&a->pbmap);
+	if (a->home) {
+		/* on a fork: it is the view's own; the source forked from is the caller's */
+		fs_source_close(a->src);
+		a->src = NULL;
+		tui_app_free(a->home);
+		free(a->home);
+		a->home = NULL;
+	}
 }
 
 /* The first frame, the request, the zone to start on. */
@@ -890,3 +929,258 @@ void tui_first_frame(struct tui_app *a)
 	tui_run_verdict(a);
 }
 
+
+/* ---- the engine: forks, commands, the pageblock map ---- */
+
+/* What a fork keeps of the view it leaves. */
+struct fork_carry {
+	uint64_t gfp;
+	char gfp_text[TUI_ENTRY_MAX];
+	int order;
+	int node;
+	char zone[FS_ZONE_NAME_MAX];
+	int order_sel;
+	enum tui_cell_mode cell_mode;
+	enum tui_pane pane;
+	double speed;
+	enum fs_color_mode color_mode;
+	bool utf8;
+	int cols, rows;
+};
+
+static void carry_from(const struct tui_app *a, struct fork_carry *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* the request the verdict pane is about: an opened failure's, else the typed one */
+	if (a->event_open && a->open_report.has_mode && a->open_report.order >= 0) {
+		c->gfp = a->open_report.mode;
+		if (a->open_report.mode_names[0])
+			fs_copy_str(c->gfp_text, sizeof(c->gfp_text), a->open_report.mode_names);
+		else
+			snprintf(c->gfp_text, sizeof(c->gfp_text), "0x%" PRIx64, a->open_report.mode);
+		c->order = a->open_report.order;
+	} else {
+		c->gfp = a->gfp;
+		fs_copy_str(c->gfp_text, sizeof(c->gfp_text), a->gfp_text);
+		c->order = a->req_order;
+	}
+	const struct fs_zone *z = tui_current_zone(a);
+	c->node = z ? z->node : -1;
+	if (z)
+		fs_copy_str(c->zone, sizeof(c->zone), z->name);
+	c->order_sel = a->order_sel;
+	c->cell_mode = a->cell_mode;
+	c->pane = a->pane;
+	c->speed = a->speed;
+	c->color_mode = a->color_mode;
+	c->utf8 = a->utf8;
+	c->cols = a->cols;
+	c->rows = a->rows;
+}
+
+static void carry_to(struct tui_app *a, const struct fork_carry *c)
+{
+	a->color_mode = c->color_mode;
+	a->utf8 = c->utf8;
+	a->cols = c->cols;
+	a->rows = c->rows;
+	a->cell_mode = c->cell_mode;
+	a->pane = c->pane;
+	a->speed = c->speed;
+	fs_source_set_speed(a->src, a->speed);
+	set_request(a, c->gfp, c->gfp_text, c->order, TUI_REQ_FORK);
+	for (size_t i = 0; a->shown && i < a->shown->nr_zones; i++)
+		if (a->shown->zones[i].node == c->node && strcmp(a->shown->zones[i].name, c->zone) == 0)
+			a->zone = i;
+	a->order_sel = c->order_sel;
+	tui_clamp_view(a);
+	tui_run_verdict(a);
+}
+
+static struct fs_engine *fork_engine(struct tui_app *a, char *why, size_t why_size,
+				     size_t *notes, char *first_note, size_t note_size)
+{
+	struct fs_engine_options eo;
+	memset(&eo, 0, sizeof(eo));
+	eo.profile = a->forced_profile;
+	eo.seed = TUI_FORK_SEED;
+	struct fs_diags d = { 0 };
+	struct fs_engine *e = fs_engine_from_snapshot(a->shown, &eo, &d);
+	*notes = d.count;
+	first_note[0] = why[0] = '\0';
+	if (d.count)
+		fs_copy_str(e ? first_note : why, e ? note_size : why_size, d.items[0].message);
+	fs_diags_clear(&d);
+	return e;
+}
+
+void tui_fork(struct tui_app *a)
+{
+	if (!a->shown || a->shown->nr_zones == 0) {
+		tui_say(a, "nothing to fork: this frame holds no zone state");
+		return;
+	}
+	char why[200], note[200];
+	size_t notes;
+	struct fs_engine *e = fork_engine(a, why, sizeof(why), &notes, note, sizeof(note));
+	if (!e) {
+		tui_say(a, "cannot fork frame %zu into the engine: %s", a->frame_index + 1,
+			why[0] ? why : "no usable zone");
+		return;
+	}
+	char name[300];
+	/* a file's name without its folders, as the status bar shows a replay's */
+	const char *from = fs_source_name(a->home ? a->home->src : a->src);
+	const char *slash = strrchr(from, '/');
+	if (slash && slash[1] && fs_source_kind(a->home ? a->home->src : a->src) == FS_SOURCE_REPLAY)
+		from = slash + 1;
+	snprintf(name, sizeof(name), "fork of %.200s frame %zu%s", from, a->frame_index + 1,
+		 a->event_open ? " (the failure's state)" : "");
+	struct fs_source *src = fs_source_open_engine(e, NULL, name);
+	size_t from_frame = a->frame_index + 1;
+	struct fork_carry c;
+	carry_from(a, &c);
+	struct tui_app *home = a->home;
+	if (home) {
+		/* a fork of a fork replaces it; F still goes back to the first source */
+		struct fs_source *old = a->src;
+		a->home = NULL;
+		tui_app_free(a);
+		fs_source_close(old);
+	} else {
+		home = fs_xmalloc(sizeof(*home));
+		*home = *a;       /* takes over what the view owned, as it was */
+	}
+	tui_app_init(a, src, home->opt);
+	a->home = home;
+	a->keys.forked = true;
+	tui_first_frame(a);
+	carry_to(a, &c);
+	if (notes)
+		tui_say(a, "forked frame %zu into the engine (seed %d); %zu note%s: %s; F returns",
+			from_frame, TUI_FORK_SEED, notes, notes == 1 ? "" : "s", note);
+	else
+		tui_say(a, "forked frame %zu into the engine (seed %d): a alloc, x free, c compact, "
+			"r reclaim, ! commands; F returns", from_frame, TUI_FORK_SEED);
+}
+
+void tui_return(struct tui_app *a)
+{
+	if (!a->home) {
+		tui_say(a, a->engine ? "this engine is no fork: there is nothing to return to"
+				     : "not on a fork: f forks the frame shown into the engine");
+		return;
+	}
+	struct tui_app *home = a->home;
+	struct fs_source *fork = a->src;
+	size_t frames = fs_source_count(fork);
+	a->home = NULL;
+	tui_app_free(a);
+	fs_source_close(fork);
+	*a = *home;
+	free(home);
+	tui_say(a, "back to %s, frame %zu (the fork's %zu frame%s gone)", fs_source_name(a->src),
+		a->frame_index + 1, frames, frames == 1 ? " is" : "s are");
+}
+
+void tui_command(struct tui_app *a, const char *command)
+{
+	char reply[TUI_REPLY_MAX];
+	int rc = fs_source_command(a->src, command, reply, sizeof(reply));
+	if (a->engine) {
+		fs_copy_str(a->action_command, sizeof(a->action_command), command);
+		fs_copy_str(a->action_reply, sizeof(a->action_reply), reply);
+		a->action_rc = rc;
+		a->action_shown = true;
+		a->verdict_scroll = 0;
+		/* the new state is what to look at, not a failure opened before */
+		tui_close_event(a);
+		tui_take_new_frames(a);
+	}
+	tui_say(a, "%s%s", rc == 0 ? "" : "command not taken: ", reply);
+}
+
+/* The request as command text: names where they are one word, else hex. */
+static void request_text(const struct tui_app *a, char *out, size_t size, int *order)
+{
+	const char *names = a->gfp_text;
+	uint64_t mask = a->gfp;
+	*order = a->req_order;
+	if (a->event_open && a->open_report.has_mode && a->open_report.order >= 0) {
+		names = a->open_report.mode_names;
+		mask = a->open_report.mode;
+		*order = a->open_report.order;
+	}
+	if (names[0] && !strpbrk(names, " \t"))
+		fs_copy_str(out, size, names);
+	else
+		snprintf(out, size, "0x%" PRIx64, mask);
+}
+
+void tui_engine_key(struct tui_app *a, enum tui_engine_key k)
+{
+	char cmd[TUI_ENTRY_MAX + 32], gfp[TUI_ENTRY_MAX];
+	int order;
+	const struct fs_zone *z = tui_current_zone(a);
+	switch (k) {
+	case TUI_ENG_ALLOC:
+		request_text(a, gfp, sizeof(gfp), &order);
+		snprintf(cmd, sizeof(cmd), "alloc %d %s", order, gfp);
+		break;
+	case TUI_ENG_FREE_RANDOM:
+		snprintf(cmd, sizeof(cmd), "free random %d", TUI_FREE_RANDOM_KEY);
+		break;
+	case TUI_ENG_COMPACT:
+		request_text(a, gfp, sizeof(gfp), &order);
+		if (z)
+			snprintf(cmd, sizeof(cmd), "compact %d:%s %d %s", z->node, z->name, order, gfp);
+		else
+			snprintf(cmd, sizeof(cmd), "compact");
+		break;
+	case TUI_ENG_RECLAIM:
+		snprintf(cmd, sizeof(cmd), "reclaim %d", TUI_RECLAIM_KEY);
+		break;
+	case TUI_ENG_RUN:
+		snprintf(cmd, sizeof(cmd), "%s", a->engine_running ? "pause" : "run");
+		break;
+	case TUI_ENG_STEP:
+	default:
+		snprintf(cmd, sizeof(cmd), "step");
+		break;
+	}
+	tui_command(a, cmd);
+	if (k == TUI_ENG_RUN && a->action_rc == 0)
+		a->engine_running = !a->engine_running;
+	if (k == TUI_ENG_STEP && a->action_rc == 0)
+		a->engine_running = false;
+}
+
+int tui_engine_zone(const struct tui_app *a)
+{
+	struct fs_engine *e = a->engine ? fs_source_engine(a->src) : NULL;
+	const struct fs_zone *z = tui_current_zone(a);
+	return e && z ? tui_pbmap_zone(e, z->node, z->name) : -1;
+}
+
+void tui_pbmap_update(struct tui_app *a, size_t max_cells)
+{
+	struct fs_engine *e = a->engine ? fs_source_engine(a->src) : NULL;
+	int zone = tui_engine_zone(a);
+	size_t stamp = fs_source_count(a->src);
+	struct tui_pbmap *m = &a->pbmap;
+	bool same = m->valid && m->engine == e && m->engine_zone == zone &&
+		    m->max_cells == max_cells;
+	if (same && m->stamp == stamp)
+		return;
+	/* A running workload makes a frame every 50 ms or more often; a map of
+	 * a big zone costs milliseconds: while it runs, 4 maps a second do. */
+	double now = tui_now();
+	if (same && a->engine_running && !fs_source_ended(a->src) &&
+	    now - a->pbmap_at < PBMAP_RUNNING_S)
+		return;
+	tui_pbmap_compute(m, e, zone, max_cells);
+	m->engine = e;
+	m->stamp = stamp;
+	m->max_cells = max_cells;
+	a->pbmap_at = now;
+}

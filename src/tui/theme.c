@@ -186,6 +186,32 @@ static const struct fs_style builtin_mt[3][FS_MT_COUNT] = {
 	},
 };
 
+/* The pageblock map: the type's colour on a dark tint of it, so that a
+ * free pageblock (a dot) still shows its type; 8 colours have no tints and
+ * take the row labels' colours (fs_theme_builtin). */
+static const struct fs_style builtin_pageblock[3][FS_MT_COUNT] = {
+	[FS_COLOR_256] = {
+		[FS_MT_UNMOVABLE] = ST(203, 52, 0),
+		[FS_MT_MOVABLE] = ST(114, 22, 0),
+		[FS_MT_RECLAIMABLE] = ST(75, 17, 0),
+		[FS_MT_HIGHATOMIC] = ST(213, 53, 0),
+		[FS_MT_CMA] = ST(221, 58, 0),
+		[FS_MT_ISOLATE] = ST(245, 238, 0),
+		[FS_MT_RESERVE] = ST(180, 94, 0),
+	},
+	/* 8 colours: the row labels' (no tints to put under them) */
+	/* mono: the letter says the type, the attributes the fill */
+	[FS_COLOR_MONO] = {
+		[FS_MT_UNMOVABLE] = MONO(0),
+		[FS_MT_MOVABLE] = MONO(0),
+		[FS_MT_RECLAIMABLE] = MONO(0),
+		[FS_MT_HIGHATOMIC] = MONO(0),
+		[FS_MT_CMA] = MONO(0),
+		[FS_MT_ISOLATE] = MONO(0),
+		[FS_MT_RESERVE] = MONO(0),
+	},
+};
+
 /* Empty first, then a blue - teal - green - yellow - orange - red ramp; the
  * count printed in a cell is black or white, whichever reads better. */
 static const struct fs_style builtin_heat_256[] = {
@@ -223,7 +249,11 @@ void fs_theme_builtin(struct fs_theme *t)
 	for (int m = 0; m < 3; m++) {
 		memcpy(t->variant[m].role, builtin_roles[m], sizeof(t->variant[m].role));
 		memcpy(t->variant[m].mt, builtin_mt[m], sizeof(t->variant[m].mt));
+		memcpy(t->variant[m].pageblock,
+		       m == FS_COLOR_8 ? builtin_mt[m] : builtin_pageblock[m],
+		       sizeof(t->variant[m].pageblock));
 	}
+	fs_copy_str(t->pageblock_chars, sizeof(t->pageblock_chars), ".-+*#");
 	set_heat(&t->variant[FS_COLOR_256], builtin_heat_256, NELEM(builtin_heat_256));
 	set_heat(&t->variant[FS_COLOR_8], builtin_heat_8, NELEM(builtin_heat_8));
 	set_heat(&t->variant[FS_COLOR_MONO], builtin_heat_mono, NELEM(builtin_heat_mono));
@@ -667,6 +697,9 @@ struct variant_ctx {
 	struct fs_theme_variant *v;
 	enum fs_color_mode mode;
 	const char *section;      /* "colors256", "colors8", "mono" */
+	/* a mapping of migratetypes being read: "migratetypes" or "pageblocks" */
+	const char *mt_section;
+	struct fs_style *mt_styles;
 };
 
 static bool mt_key(struct rd *r, void *ctx, const char *key, unsigned line)
@@ -674,25 +707,31 @@ static bool mt_key(struct rd *r, void *ctx, const char *key, unsigned line)
 	struct variant_ctx *c = ctx;
 	int mt = fs_mt_from_name(key, strlen(key));
 	if (mt < 0) {
-		WARN(r, line, "%s.migratetypes: unknown migratetype \"%s\"; expected Unmovable, "
-		     "Movable, Reclaimable, HighAtomic, CMA, Isolate or Reserve", c->section, key);
+		WARN(r, line, "%s.%s: unknown migratetype \"%s\"; expected Unmovable, "
+		     "Movable, Reclaimable, HighAtomic, CMA, Isolate or Reserve", c->section,
+		     c->mt_section, key);
 		return skip_value(r);
 	}
 	char where[96];
-	snprintf(where, sizeof(where), "%s.migratetypes.%s", c->section, fs_mt_name(mt));
-	return style_value(r, &c->v->mt[mt], c->mode, where);
+	snprintf(where, sizeof(where), "%s.%s.%s", c->section, c->mt_section, fs_mt_name(mt));
+	return style_value(r, &c->mt_styles[mt], c->mode, where);
 }
 
-static bool migratetypes_value(struct rd *r, struct variant_ctx *c)
+/* migratetypes (row labels) or pageblocks (the map): type names to styles */
+static bool migratetypes_value(struct rd *r, struct variant_ctx *c, const char *key,
+			       struct fs_style *styles)
 {
 	if (rd_type(r) != YAML_MAPPING_START_EVENT) {
-		WARN(r, rd_line(r), "%s.migratetypes: expected a mapping of migratetype names to "
-		     "styles, got %s", c->section, event_name(rd_type(r)));
+		WARN(r, rd_line(r), "%s.%s: expected a mapping of migratetype names to "
+		     "styles, got %s", c->section, key, event_name(rd_type(r)));
 		return skip_value(r);
 	}
 	char where[64];
-	snprintf(where, sizeof(where), "%s.migratetypes", c->section);
-	return each_pair(r, where, c, mt_key);
+	snprintf(where, sizeof(where), "%s.%s", c->section, key);
+	struct variant_ctx mc = *c;
+	mc.mt_section = key;
+	mc.mt_styles = styles;
+	return each_pair(r, where, &mc, mt_key);
 }
 
 /* heat: a list of 2 to 16 styles, empty first. A list of another length
@@ -741,7 +780,9 @@ static bool variant_key(struct rd *r, void *ctx, const char *key, unsigned line)
 		return style_value(r, &c->v->role[role], c->mode, where);
 	}
 	if (strcmp(key, "migratetypes") == 0)
-		return migratetypes_value(r, c);
+		return migratetypes_value(r, c, "migratetypes", c->v->mt);
+	if (strcmp(key, "pageblocks") == 0)
+		return migratetypes_value(r, c, "pageblocks", c->v->pageblock);
 	if (strcmp(key, "heat") == 0)
 		return heat_value(r, c, line);
 	char known[400] = "";
@@ -749,8 +790,8 @@ static bool variant_key(struct rd *r, void *ctx, const char *key, unsigned line)
 		strcat(known, role_names[i]);
 		strcat(known, ", ");
 	}
-	WARN(r, line, "%s: unknown role \"%s\"; expected one of %smigratetypes or heat", c->section,
-	     key, known);
+	WARN(r, line, "%s: unknown role \"%s\"; expected one of %smigratetypes, pageblocks or heat",
+	     c->section, key, known);
 	return skip_value(r);
 }
 
@@ -791,6 +832,24 @@ static bool heat_chars_value(struct rd *r, struct fs_theme *t)
 	return rd_next(r);
 }
 
+static bool pageblock_chars_value(struct rd *r, struct fs_theme *t)
+{
+	bool ok = rd_clean_scalar(r);
+	size_t len = ok ? strlen(rd_value(r)) : 0;
+	ok = ok && len == FS_PAGEBLOCK_LEVELS;
+	for (size_t i = 0; ok && i < len; i++)
+		ok = rd_value(r)[i] > 0x20 && rd_value(r)[i] < 0x7f;
+	if (!ok) {
+		char got[64];
+		WARN(r, rd_line(r), "pageblock_chars: expected %d printable ASCII characters "
+		     "(no blank), all free first, full last, got %s", FS_PAGEBLOCK_LEVELS,
+		     rd_got(r, got, sizeof(got)));
+		return skip_value(r);
+	}
+	fs_copy_str(t->pageblock_chars, sizeof(t->pageblock_chars), rd_value(r));
+	return rd_next(r);
+}
+
 static const struct {
 	const char *key;
 	enum fs_color_mode mode;
@@ -807,6 +866,8 @@ static bool top_key(struct rd *r, void *ctx, const char *key, unsigned line)
 		return skip_value(r);
 	if (strcmp(key, "heat_chars") == 0)
 		return heat_chars_value(r, c->t);
+	if (strcmp(key, "pageblock_chars") == 0)
+		return pageblock_chars_value(r, c->t);
 	for (size_t i = 0; i < NELEM(sections); i++) {
 		if (strcmp(key, sections[i].key) != 0)
 			continue;
@@ -816,11 +877,11 @@ static bool top_key(struct rd *r, void *ctx, const char *key, unsigned line)
 			return skip_value(r);
 		}
 		struct variant_ctx vc = { &c->t->variant[sections[i].mode], sections[i].mode,
-					  sections[i].key };
+					  sections[i].key, NULL, NULL };
 		return each_pair(r, key, &vc, variant_key);
 	}
-	WARN(r, line, "unknown key \"%s\"; a theme has name, description, heat_chars, colors256, "
-	     "colors8 and mono", key);
+	WARN(r, line, "unknown key \"%s\"; a theme has name, description, heat_chars, "
+	     "pageblock_chars, colors256, colors8 and mono", key);
 	return skip_value(r);
 }
 
