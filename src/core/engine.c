@@ -127,12 +127,26 @@ void eng_free_add(struct fs_engine *e, struct ezone *z, uint64_t slot, int order
 	count_list(z, order, mt, 1);
 }
 
+/* Is any free block of order o (below pageblock order) left in pageblock pb? */
+static bool pb_range_any(const struct fs_engine *e, const struct ezone *z, uint64_t pb, int o)
+{
+	uint64_t first = (pb << e->pageblock_order) >> o;
+	uint64_t n = (uint64_t)1 << (e->pageblock_order - o);
+	const uint64_t *map = z->free_map[o];
+	if (n < 64)
+		return map[first >> 6] & ((((uint64_t)1 << n) - 1) << (first & 63));
+	uint64_t any = 0;
+	for (uint64_t w = first >> 6; w < (first + n) >> 6; w++)
+		any |= map[w];
+	return any != 0;
+}
+
 void eng_free_del(struct fs_engine *e, struct ezone *z, uint64_t slot, int order)
 {
 	enum fs_mt mt = slot_mt(e, z, slot);
 	uint64_t pb = slot >> e->pageblock_order;
 	bit_clear(z->free_map[order], slot >> order);
-	if (order >= e->pageblock_order || !pb_range_count(e, z, pb, order))
+	if (order >= e->pageblock_order || !pb_range_any(e, z, pb, order))
 		bit_clear(z->pb_has[order][mt], pb);
 	count_list(z, order, mt, -1);
 }
@@ -188,10 +202,21 @@ void eng_take(struct fs_engine *e, struct ezone *z, uint64_t slot, int from_orde
 	}
 }
 
+/* Small orders are most allocations: a loop beats the call to memset. */
+static inline void fill_bytes(uint8_t *p, uint8_t v, uint64_t n)
+{
+	if (n > 8) {
+		memset(p, v, n);
+		return;
+	}
+	for (uint64_t i = 0; i < n; i++)
+		p[i] = v;
+}
+
 void eng_mark(struct ezone *z, uint64_t slot, int order, enum fs_page_kind kind)
 {
 	uint64_t n = (uint64_t)1 << order;
-	memset(z->page + slot, PAGE_BYTE(kind, order), n);
+	fill_bytes(z->page + slot, PAGE_BYTE(kind, order), n);
 	z->kind_pages[kind] += n;
 }
 
@@ -205,7 +230,7 @@ static bool mergeable(enum fs_mt mt)
  * of another mergeable type, whose pageblocks then take this block's type. */
 uint64_t eng_release(struct fs_engine *e, struct ezone *z, uint64_t slot, int order, int *merged)
 {
-	memset(z->page + slot, 0, (size_t)1 << order);
+	fill_bytes(z->page + slot, 0, (uint64_t)1 << order);
 	enum fs_mt mt = slot_mt(e, z, slot);
 	while (order < e->nr_orders - 1) {
 		uint64_t size = (uint64_t)1 << order;

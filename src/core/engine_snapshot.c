@@ -152,7 +152,10 @@ void eng_build_shape(struct fs_engine *e)
 
 static bool same_task(const struct fs_alloc_task *a, const struct fs_alloc_task *b)
 {
-	return !memcmp(a, b, sizeof(*a));
+	return a->rt_task == b->rt_task && a->in_interrupt == b->in_interrupt &&
+	       a->pf_memalloc == b->pf_memalloc && a->oom_victim == b->oom_victim &&
+	       a->memalloc_noio == b->memalloc_noio && a->memalloc_nofs == b->memalloc_nofs &&
+	       a->memalloc_pin == b->memalloc_pin;
 }
 
 struct ereq *eng_request(struct fs_engine *e, uint64_t gfp, int order, int node,
