@@ -774,6 +774,8 @@ static void record_pick(struct walk *w, const struct vpass *pass, size_t i)
 		fs_stats_set(&s->numbers, "order", r->pick.order);
 		fs_stats_set(&s->numbers, "migratetype", r->pick.mt);
 		fs_stats_set(&s->numbers, "claims_block", r->pick.claims_block);
+		fs_stats_set(&s->numbers, "may_claim", r->pick.may_claim);
+		fs_stats_set(&s->numbers, "how", r->pick.how);
 	}
 	bool nonempty_only = false;
 	int64_t n = vw_suitable_blocks(w, vz, pass->flags, &nonempty_only);
