@@ -19,9 +19,12 @@
  * - free blocks are always on their pageblock's lists (the kernel does so
  *   from 6.10; before, the remainders of a stolen block that did not claim
  *   its pageblock sat on the requester's lists until merged);
- * - per-cpu lists are not refilled: pages the snapshot's NR_FREE_PAGES
- *   counted beyond its free lists are kept as per-cpu pages, drained to the
- *   buddy lists by direct reclaim (drain_all_pages) or fs_engine_drain();
+ * - per-cpu lists are not refilled: a snapshot's per-cpu pages (free_pcp,
+ *   zoneinfo's pagesets) stay on them until direct reclaim drains them
+ *   (drain_all_pages) or fs_engine_drain(); a difference between its
+ *   NR_FREE_PAGES and its free lists is kept as counter drift;
+ * - pageblocks of other types never merge with HighAtomic, CMA or Isolate
+ *   ones (the 5.18 rule; 4.19-5.17 refused only Isolate);
  * - within a list the lowest address is taken first (the kernel takes the
  *   list head, last freed first);
  * - no swap: anonymous pages are never reclaimed; direct reclaim frees page
@@ -97,7 +100,9 @@ struct fs_engine_machine {
 
 /* A new machine, all managed pages free in Movable pageblocks (CMA area in
  * CMA pageblocks), watermarks and lowmem_reserve computed as the kernel's
- * __setup_per_zone_wmarks and setup_per_zone_lowmem_reserve do. NULL with a
+ * __setup_per_zone_wmarks and setup_per_zone_lowmem_reserve do. The
+ * protection tuple has a column per zone type the machine has, plus Normal
+ * and Movable (a distro x86_64 kernel also has DMA and Device columns). NULL with a
  * diagnostic when the description is impossible. */
 struct fs_engine *fs_engine_new(const struct fs_engine_machine *m,
 				const struct fs_engine_options *o, struct fs_diags *diags);
@@ -141,7 +146,9 @@ struct fs_pageblock_info {
 	uint16_t nr_pages;                      /* pages of the block inside the zone */
 	int largest_free_order;                 /* -1 when nothing is free */
 };
-/* Pageblock index pb of zone (0 .. nr_pageblocks-1). */
+/* Pageblock index pb of zone (0 .. nr_pageblocks-1). Pageblock 0 starts at the
+ * zone's start_pfn aligned down to the largest order, so the first and last
+ * may hold pages outside the zone (reserved). */
 void fs_engine_pageblock(const struct fs_engine *e, size_t zone, uint64_t pb,
 			 struct fs_pageblock_info *out);
 
@@ -217,8 +224,8 @@ struct fs_free_result {
 	char reason[160];                       /* why not, when !ok */
 };
 /* Free the allocation that page pfn belongs to: merge with free buddies up
- * to the largest order (not across CMA/isolate boundaries at pageblock order
- * and above), onto the lists of the pageblock's migratetype. Fails (reason)
+ * to the largest order (not across HighAtomic/CMA/Isolate boundaries at
+ * pageblock order and above), onto the lists of the pageblock's migratetype. Fails (reason)
  * for a free, per-cpu or reserved page. */
 bool fs_engine_free_page(struct fs_engine *e, uint64_t pfn, struct fs_free_result *r);
 
