@@ -110,6 +110,9 @@ enum fs_pick_how {
 	FS_PICK_FALLBACK,       /* stolen from a fallback type */
 };
 
+/* "own list", "HighAtomic reserve", "CMA", "fallback (stolen)", "none". */
+const char *fs_pick_how_name(enum fs_pick_how how);
+
 /* Which free block rmqueue would take, and why: through the per-cpu lists for
  * their orders (refilled by __rmqueue; pages already on them are not in a
  * snapshot), else rmqueue_buddy: [HighAtomic first] -> __rmqueue ([CMA when over

@@ -213,24 +213,13 @@ static bool unreserve_highatomic(struct actx *c, bool force)
 	return false;
 }
 
-static const char *how_text(enum fs_pick_how how)
-{
-	switch (how) {
-	case FS_PICK_OWN: return "own type";
-	case FS_PICK_HIGHATOMIC: return "HighAtomic reserve";
-	case FS_PICK_CMA: return "CMA";
-	case FS_PICK_FALLBACK: return "fallback";
-	case FS_PICK_NONE: break;
-	}
-	return "none";
-}
 
 static void success_reason(struct actx *c, const struct ezone *z, const char *phase)
 {
 	struct fs_alloc_result *r = c->r;
 	snprintf(r->reason, sizeof(r->reason), "order %d from Node %d %s %s: %s order %d (%s)%s%s; "
 		 "pfn %#" PRIx64, c->req->order, z->node, z->name, phase, fs_mt_name(r->pick.mt),
-		 r->pick.order, how_text(r->pick.how),
+		 r->pick.order, fs_pick_how_name(r->pick.how),
 		 r->claimed ? ", its pageblock claimed" : "",
 		 r->highatomic_reserved ? ", a pageblock reserved as HighAtomic" : "", r->pfn);
 }

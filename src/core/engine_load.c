@@ -755,8 +755,8 @@ static void allocated_pages(struct layout *L, const struct fs_zone *sz, uint64_t
 		     (unsigned long long)reserved, (unsigned long long)to_pcp);
 }
 
-static void zone_from_snapshot(struct fs_engine *e, struct ezone *z, const struct fs_snapshot *s,
-			       const struct fs_zone *sz, uint64_t *next_pfn, struct fs_diags *diags)
+static void zone_from_snapshot(struct fs_engine *e, struct ezone *z, const struct fs_zone *sz,
+			       uint64_t *next_pfn, struct fs_diags *diags)
 {
 	char label[48];
 	snprintf(label, sizeof(label), "Node %d %s", sz->node, sz->name);
@@ -823,7 +823,6 @@ static void zone_from_snapshot(struct fs_engine *e, struct ezone *z, const struc
 		for (uint64_t pb = 0; pb < z->nr_pb; pb++)
 			z->cma_pages += z->pb_mt[pb] == FS_MT_CMA ? pb_pages(e) : 0;
 	fs_stats_copy(&z->stats, &sz->stats);
-	(void)s;
 }
 
 static void marks_from(struct fs_engine *e, struct ezone *z, const struct fs_zone *sz,
@@ -889,7 +888,7 @@ struct fs_engine *fs_engine_from_snapshot(const struct fs_snapshot *s,
 		if (!usable_zone(sz))
 			continue;
 		struct ezone *z = &e->zones[e->nr_zones++];
-		zone_from_snapshot(e, z, s, sz, &next_pfn, diags);
+		zone_from_snapshot(e, z, sz, &next_pfn, diags);
 		marks_from(e, z, sz, &no_marks);
 	}
 	qsort(e->zones, e->nr_zones, sizeof(*e->zones), cmp_zone);

@@ -45,7 +45,8 @@ struct ezone {
 	bool has_protection;
 };
 
-/* One (gfp, order, node, task) request: its meaning and zonelist, cached. */
+/* One (gfp, order, node, task) request: its meaning and zonelist, cached in a
+ * direct-mapped table (a miss takes the request's home slot). */
 struct ereq {
 	bool used;
 	uint64_t gfp;
@@ -53,7 +54,6 @@ struct ereq {
 	struct fs_alloc_task task;
 	int rc;                         /* fs_verdict_zonelist */
 	struct fs_zonelist zl;
-	uint64_t lru;
 };
 #define ENGINE_REQ_CACHE 32
 
@@ -68,7 +68,6 @@ struct fs_engine {
 	int nr_zone_types;              /* length of the protection tuple */
 	struct fs_snapshot *shape;      /* zones without counts: what the zonelist is built on */
 	struct ereq reqs[ENGINE_REQ_CACHE];
-	uint64_t req_clock;
 	struct ereq *last_req;
 	double time;
 	bool kswapd_pending[FS_MAX_NODES > 64 ? 64 : FS_MAX_NODES];

@@ -187,7 +187,6 @@ struct ereq *eng_request(struct fs_engine *e, uint64_t gfp, int order, int node,
 	victim->node = node;
 	victim->task = *task;
 	victim->rc = fs_verdict_zonelist(e->shape, &vr, &victim->zl);
-	victim->lru = ++e->req_clock;
 	e->last_req = victim;
 	return victim;
 }

@@ -1230,6 +1230,18 @@ enum fs_compact_suit fs_compaction_suitable(const struct fs_kprofile *p,
 	return su;
 }
 
+const char *fs_pick_how_name(enum fs_pick_how how)
+{
+	switch (how) {
+	case FS_PICK_OWN: return "own list";
+	case FS_PICK_HIGHATOMIC: return "HighAtomic reserve";
+	case FS_PICK_CMA: return "CMA";
+	case FS_PICK_FALLBACK: return "fallback (stolen)";
+	case FS_PICK_NONE: break;
+	}
+	return "none";
+}
+
 bool fs_freelist_pick_after_claim(const struct fs_kprofile *p, const struct fs_rules_zone *z,
 				  int order, enum fs_mt migratetype, unsigned alloc_flags,
 				  int failed_order, struct fs_pick *pick)

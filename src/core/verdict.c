@@ -722,17 +722,6 @@ static void record_wmark(struct walk *w, const struct vpass *pass, size_t i)
 		vw_cat(s->detail, sizeof(s->detail), "; assumed: %s", wm->assumed);
 }
 
-static const char *pick_how_text(enum fs_pick_how how)
-{
-	switch (how) {
-	case FS_PICK_OWN: return "own list";
-	case FS_PICK_HIGHATOMIC: return "HighAtomic reserve";
-	case FS_PICK_CMA: return "CMA";
-	case FS_PICK_FALLBACK: return "fallback (stolen)";
-	case FS_PICK_NONE: break;
-	}
-	return "none";
-}
 
 static bool pcp_may_serve(const struct walk *w)
 {
@@ -750,7 +739,7 @@ static void record_pick(struct walk *w, const struct vpass *pass, size_t i)
 	if (r->picked) {
 		s = vw_step(w, FS_STEP_FREELIST, res, pass->phase, vz->label,
 			    "%s: %s block of order %d (%s)%s", vz->label,
-			    fs_mt_name(r->pick.mt), r->pick.order, pick_how_text(r->pick.how),
+			    fs_mt_name(r->pick.mt), r->pick.order, fs_pick_how_name(r->pick.how),
 			    r->pick.claims_block ? ", claims the pageblock" : "");
 	} else {
 		char types[96];
