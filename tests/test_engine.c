@@ -358,39 +358,6 @@ Test(engine_property, verdict_predicts_alloc_on_small_machines, .timeout = 300)
 
 /* ---- the real samples, loaded ---- */
 
-static const char *const vm24g[] = {
-	FS_FIXTURES "/samples/x86_64-6.18-vm-24g.buddyinfo",
-	FS_FIXTURES "/samples/x86_64-6.18-vm-24g.pagetypeinfo",
-	FS_FIXTURES "/samples/x86_64-6.18-vm-24g.zoneinfo",
-	FS_FIXTURES "/samples/x86_64-6.18-vm-24g.vmstat",
-	FS_FIXTURES "/samples/x86_64-6.18-vm-24g.meminfo",
-	FS_FIXTURES "/samples/x86_64-6.18-vm-24g.uname",
-};
-static const char *const live[] = {
-	FS_FIXTURES "/live-this-machine/buddyinfo", FS_FIXTURES "/live-this-machine/pagetypeinfo",
-	FS_FIXTURES "/live-this-machine/zoneinfo", FS_FIXTURES "/live-this-machine/vmstat",
-	FS_FIXTURES "/live-this-machine/meminfo", FS_FIXTURES "/live-this-machine/uname",
-};
-static const char *const android[] = {
-	FS_FIXTURES "/samples/android-4.19-arm64-wifi-order3-atomic-cma.log",
-};
-
-/* The first frame's snapshot of the files; owned by the caller. */
-static struct fs_snapshot *load_first(const char *const *paths, size_t n)
-{
-	struct fs_frame_list frames = { 0 };
-	struct fs_diags d = { 0 };
-	cr_assert_eq(fs_input_load(paths, n, &frames, &d), 0, "cannot load %s", paths[0]);
-	struct fs_snapshot *s = NULL;
-	for (size_t i = 0; i < frames.count && !s; i++)
-		if (frames.items[i].snapshot)
-			s = fs_snapshot_clone(frames.items[i].snapshot);
-	cr_assert_not_null(s, "%s gave no snapshot", paths[0]);
-	fs_frame_list_free(&frames);
-	fs_diags_clear(&d);
-	return s;
-}
-
 static struct fs_engine *from_snapshot(const struct fs_snapshot *s, uint64_t seed)
 {
 	struct fs_engine_options o = { .seed = seed };

@@ -13,34 +13,6 @@
 
 #include "fragscope/input.h"
 
-#define S24 FS_FIXTURES "/samples/x86_64-6.18-vm-24g."
-static const char *const vm24g[] = {
-	S24 "buddyinfo", S24 "pagetypeinfo", S24 "zoneinfo", S24 "vmstat", S24 "meminfo", S24 "uname",
-};
-#define LIVE FS_FIXTURES "/live-this-machine/"
-static const char *const live[] = {
-	LIVE "buddyinfo", LIVE "pagetypeinfo", LIVE "zoneinfo", LIVE "vmstat", LIVE "meminfo",
-	LIVE "uname",
-};
-static const char *const android[] = {
-	FS_FIXTURES "/samples/android-4.19-arm64-wifi-order3-atomic-cma.log",
-};
-
-static struct fs_snapshot *load_first(const char *const *paths, size_t n)
-{
-	struct fs_frame_list frames = { 0 };
-	struct fs_diags d = { 0 };
-	cr_assert_eq(fs_input_load(paths, n, &frames, &d), 0, "cannot load %s", paths[0]);
-	struct fs_snapshot *s = NULL;
-	for (size_t i = 0; i < frames.count && !s; i++)
-		if (frames.items[i].snapshot)
-			s = fs_snapshot_clone(frames.items[i].snapshot);
-	cr_assert_not_null(s, "%s gave no snapshot", paths[0]);
-	fs_frame_list_free(&frames);
-	fs_diags_clear(&d);
-	return s;
-}
-
 static struct fs_engine *load_engine(const struct fs_snapshot *s, uint64_t seed,
 				     struct fs_diags *d)
 {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fragscope/engine.h"
+#include "fragscope/input.h"
 #include "fragscope/kprofile.h"
 #include "fragscope/snapshot.h"
 #include "fragscope/verdict.h"
@@ -576,6 +577,38 @@ static inline void te_verify(const struct fs_engine *e, const char *ctx)
 				     fs_mt_name(mt), sz->pageblocks[mt], c.pageblocks[mt]);
 	}
 	fs_snapshot_free(s);
+}
+
+/* ---- the real samples (tests/fixtures), loaded ---- */
+
+#define TE_S24 FS_FIXTURES "/samples/x86_64-6.18-vm-24g."
+static const char *const vm24g[] = {
+	TE_S24 "buddyinfo", TE_S24 "pagetypeinfo", TE_S24 "zoneinfo", TE_S24 "vmstat",
+	TE_S24 "meminfo", TE_S24 "uname",
+};
+#define TE_LIVE FS_FIXTURES "/live-this-machine/"
+static const char *const live[] = {
+	TE_LIVE "buddyinfo", TE_LIVE "pagetypeinfo", TE_LIVE "zoneinfo", TE_LIVE "vmstat",
+	TE_LIVE "meminfo", TE_LIVE "uname",
+};
+static const char *const android[] = {
+	FS_FIXTURES "/samples/android-4.19-arm64-wifi-order3-atomic-cma.log",
+};
+
+/* The first frame's snapshot of the files; owned by the caller. */
+static inline struct fs_snapshot *load_first(const char *const *paths, size_t n)
+{
+	struct fs_frame_list frames = { 0 };
+	struct fs_diags d = { 0 };
+	cr_assert_eq(fs_input_load(paths, n, &frames, &d), 0, "cannot load %s", paths[0]);
+	struct fs_snapshot *s = NULL;
+	for (size_t i = 0; i < frames.count && !s; i++)
+		if (frames.items[i].snapshot)
+			s = fs_snapshot_clone(frames.items[i].snapshot);
+	cr_assert_not_null(s, "%s gave no snapshot", paths[0]);
+	fs_frame_list_free(&frames);
+	fs_diags_clear(&d);
+	return s;
 }
 
 #endif
